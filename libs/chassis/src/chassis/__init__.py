@@ -1,0 +1,1 @@
+"""The trust platform's microservice chassis: mechanics only, no business rules."""

@@ -1,0 +1,68 @@
+"""The event envelope: metadata that travels with every event, never in its payload."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Actor(BaseModel):
+    """Who caused an event: the token subject and the role they acted in."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    subject: str
+    role: str
+
+
+class EventEnvelope(BaseModel):
+    """One stored (or published) event. The JSON form is the Kafka message value."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_id: uuid.UUID
+    event_type: str
+    schema_version: int
+    stream: str
+    stream_position: int
+    global_position: int | None = None
+    source: str
+    key: str
+    occurred_at: datetime
+    actor: Actor
+    correlation_id: str
+    causation_id: str | None = None
+    traceparent: str | None = None
+    tracestate: str | None = None
+    payload: dict[str, Any]
+
+    def to_json_bytes(self) -> bytes:
+        return self.model_dump_json().encode()
+
+    @classmethod
+    def from_json_bytes(cls, data: bytes) -> EventEnvelope:
+        return cls.model_validate_json(data)
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event a handler decided on, before the store gives it a position."""
+
+    event_type: str
+    schema_version: int
+    payload: dict[str, Any]
+    key: str
+    event_id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+@dataclass(frozen=True)
+class CausationContext:
+    """What caused the events being appended: the actor and the request or event."""
+
+    actor: Actor
+    correlation_id: str
+    causation_id: str | None = None

@@ -1,0 +1,198 @@
+"""PostgreSQL event store: one table per service, optimistic concurrency.
+
+Each event row is also its own outbox row. ``global_position`` is left empty
+on append and assigned later, in commit order, by the relay's sequencer
+(see relay.py); that gives every service a gap-free feed whose order never
+changes after a reader has seen it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+from opentelemetry import trace
+
+from chassis.envelope import CausationContext, EventEnvelope, NewEvent
+from chassis.errors import ConcurrencyConflict
+from chassis.telemetry import current_trace_carrier
+
+NOTIFY_CHANNEL = "events_appended"
+
+SCHEMA = [
+    """
+    CREATE TABLE IF NOT EXISTS events (
+        id              bigserial PRIMARY KEY,
+        global_position bigint UNIQUE,
+        tx_id           xid8 NOT NULL DEFAULT pg_current_xact_id(),
+        event_id        uuid NOT NULL UNIQUE,
+        event_type      text NOT NULL,
+        schema_version  int NOT NULL,
+        stream          text NOT NULL,
+        stream_position bigint NOT NULL,
+        partition_key   text NOT NULL,
+        occurred_at     timestamptz NOT NULL,
+        payload         jsonb NOT NULL,
+        metadata        jsonb NOT NULL,
+        UNIQUE (stream, stream_position)
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS events_unsequenced ON events (tx_id, id) "
+    "WHERE global_position IS NULL",
+]
+
+_tracer = trace.get_tracer("chassis.eventstore")
+
+_SELECT_COLUMNS = (
+    "event_id, event_type, schema_version, stream, stream_position, global_position, "
+    "partition_key, occurred_at, payload, metadata"
+)
+
+
+def envelope_from_row(row: Any, source: str) -> EventEnvelope:
+    metadata = row["metadata"]
+    return EventEnvelope(
+        event_id=row["event_id"],
+        event_type=row["event_type"],
+        schema_version=row["schema_version"],
+        stream=row["stream"],
+        stream_position=row["stream_position"],
+        global_position=row["global_position"],
+        source=source,
+        key=row["partition_key"],
+        occurred_at=row["occurred_at"],
+        actor=metadata["actor"],
+        correlation_id=metadata["correlation_id"],
+        causation_id=metadata.get("causation_id"),
+        traceparent=metadata.get("traceparent"),
+        tracestate=metadata.get("tracestate"),
+        payload=row["payload"],
+    )
+
+
+class PostgresEventStore:
+    """Append-only event streams in one service's database."""
+
+    def __init__(self, pool: asyncpg.Pool, source: str) -> None:
+        self.pool = pool
+        self.source = source  # the owning service's name, stamped on every envelope
+
+    async def stream_version(self, conn: asyncpg.Connection, stream: str) -> int:
+        version = await conn.fetchval(
+            "SELECT max(stream_position) FROM events WHERE stream = $1", stream
+        )
+        return int(version or 0)
+
+    async def append(
+        self,
+        conn: asyncpg.Connection,
+        stream: str,
+        expected_version: int,
+        events: Sequence[NewEvent],
+        cause: CausationContext,
+    ) -> list[EventEnvelope]:
+        """Append ``events`` after ``expected_version`` inside the caller's transaction.
+
+        Raises ConcurrencyConflict when the stream has moved on (another writer
+        won); nothing is written then.
+        """
+        if not events:
+            return []
+        with _tracer.start_as_current_span(
+            "eventstore.append",
+            attributes={"event.stream": stream, "event.count": len(events)},
+        ):
+            carrier = current_trace_carrier()
+            metadata = {
+                "actor": cause.actor.model_dump(),
+                "correlation_id": cause.correlation_id,
+                "causation_id": cause.causation_id,
+                **carrier,
+            }
+            now = datetime.now(UTC)
+            rows = [
+                (
+                    event.event_id,
+                    event.event_type,
+                    event.schema_version,
+                    stream,
+                    expected_version + index + 1,
+                    event.key,
+                    now,
+                    json.dumps(event.payload),
+                    json.dumps(metadata),
+                )
+                for index, event in enumerate(events)
+            ]
+            current = await self.stream_version(conn, stream)
+            if current != expected_version:
+                raise ConcurrencyConflict(
+                    f"stream {stream} is at version {current}, not {expected_version}: "
+                    "someone else changed it first; reload and try again"
+                )
+            try:
+                # A savepoint keeps the caller's transaction usable after a conflict.
+                async with conn.transaction():
+                    await conn.executemany(
+                        "INSERT INTO events (event_id, event_type, schema_version, stream, "
+                        "stream_position, partition_key, occurred_at, payload, metadata) "
+                        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9::text::jsonb)",
+                        rows,
+                    )
+            except asyncpg.UniqueViolationError as error:
+                if "event_id" in (error.constraint_name or ""):
+                    raise ConcurrencyConflict(
+                        "an event with the same id was already appended (a retried request)"
+                    ) from error
+                current = await self.stream_version(conn, stream)
+                raise ConcurrencyConflict(
+                    f"stream {stream} is at version {current}, not {expected_version}: "
+                    "someone else changed it first; reload and try again"
+                ) from error
+            await conn.execute("SELECT pg_notify($1, $2)", NOTIFY_CHANNEL, stream)
+            return [
+                EventEnvelope(
+                    event_id=event.event_id,
+                    event_type=event.event_type,
+                    schema_version=event.schema_version,
+                    stream=stream,
+                    stream_position=expected_version + index + 1,
+                    source=self.source,
+                    key=event.key,
+                    occurred_at=now,
+                    actor=cause.actor,
+                    correlation_id=cause.correlation_id,
+                    causation_id=cause.causation_id,
+                    traceparent=carrier.get("traceparent"),
+                    tracestate=carrier.get("tracestate"),
+                    payload=event.payload,
+                )
+                for index, event in enumerate(events)
+            ]
+
+    async def load(self, stream: str, conn: asyncpg.Connection | None = None) -> list[EventEnvelope]:
+        query = f"SELECT {_SELECT_COLUMNS} FROM events WHERE stream = $1 ORDER BY stream_position"
+        if conn is not None:
+            rows = await conn.fetch(query, stream)
+        else:
+            async with self.pool.acquire() as acquired:
+                rows = await acquired.fetch(query, stream)
+        return [envelope_from_row(row, self.source) for row in rows]
+
+    async def read_feed(self, after_position: int, limit: int) -> list[EventEnvelope]:
+        """Sequenced events after ``after_position``, in global order."""
+        async with self.pool.acquire() as conn:
+            rows = await conn.fetch(
+                f"SELECT {_SELECT_COLUMNS} FROM events "
+                "WHERE global_position > $1 ORDER BY global_position LIMIT $2",
+                after_position,
+                limit,
+            )
+        return [envelope_from_row(row, self.source) for row in rows]
+
+    async def head_position(self) -> int:
+        async with self.pool.acquire() as conn:
+            return int(await conn.fetchval("SELECT coalesce(max(global_position), 0) FROM events"))

@@ -1,0 +1,77 @@
+"""Each service's event feed over gRPC (server streaming), and a client for it.
+
+Read models rebuild from these feeds, not from Kafka's retention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import grpc
+from trust.feed.v1 import feed_pb2, feed_pb2_grpc
+
+from chassis.auth import Role, current_principal
+from chassis.envelope import EventEnvelope
+from chassis.errors import InvalidArgument
+from chassis.eventstore import PostgresEventStore
+
+FEED_SERVICE_NAME = feed_pb2.DESCRIPTOR.services_by_name["EventFeed"].full_name
+_PAGE = 500
+
+# The feed carries every event of the service, so only trust-wide readers and
+# the platform's own read models (which run as the chief executive's delegate
+# in a real deployment: a service account) may read it.
+FEED_READER_ROLES = (Role.CHIEF_EXECUTIVE,)
+
+
+class EventFeedServicer(feed_pb2_grpc.EventFeedServicer):
+    def __init__(self, store: PostgresEventStore) -> None:
+        self._store = store
+
+    async def ReadEvents(  # noqa: N802 - gRPC method name
+        self, request: feed_pb2.ReadEventsRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[feed_pb2.FeedEvent]:
+        principal = current_principal()
+        principal.require_role(FEED_READER_ROLES, "reading the event feed")
+        if request.after_position < 0 or request.max_count < 0:
+            raise InvalidArgument("after_position and max_count must not be negative")
+        position = request.after_position
+        remaining = request.max_count or None
+        stop_at = await self._store.head_position()
+        while position < stop_at and (remaining is None or remaining > 0):
+            page = _PAGE if remaining is None else min(_PAGE, remaining)
+            events = await self._store.read_feed(position, page)
+            if not events:
+                break
+            for envelope in events:
+                # A trust sees only its own events: the partition key's trust
+                # is checked by the services' contracts, so filter on payload.
+                if envelope.payload.get("trust_id") not in (None, principal.trust_id):
+                    continue
+                yield feed_pb2.FeedEvent(
+                    global_position=envelope.global_position or 0,
+                    envelope_json=envelope.to_json_bytes(),
+                )
+            position = events[-1].global_position or position
+            if remaining is not None:
+                remaining -= len(events)
+
+
+def add_feed_servicer(store: PostgresEventStore) -> object:
+    def register(server: grpc.aio.Server) -> None:
+        feed_pb2_grpc.add_EventFeedServicer_to_server(EventFeedServicer(store), server)
+
+    return register
+
+
+async def read_feed(
+    channel: grpc.aio.Channel, token: str, after_position: int = 0
+) -> AsyncIterator[EventEnvelope]:
+    """Every event in a service's feed after ``after_position``, oldest first."""
+    stub = feed_pb2_grpc.EventFeedStub(channel)
+    call = stub.ReadEvents(
+        feed_pb2.ReadEventsRequest(after_position=after_position),
+        metadata=(("authorization", f"Bearer {token}"),),
+    )
+    async for item in call:
+        yield EventEnvelope.from_json_bytes(item.envelope_json)

@@ -1,0 +1,171 @@
+"""gRPC server bootstrap: health, reflection, tracing, auth, error mapping, shutdown."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+from opentelemetry import trace
+from opentelemetry.instrumentation.grpc import aio_server_interceptor
+
+from chassis.auth import (
+    TokenService,
+    bearer_from_metadata,
+    reset_principal,
+    set_principal,
+)
+from chassis.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+# Infrastructure services that load balancers and tools call without a token.
+_PUBLIC_PREFIXES = ("/grpc.health.v1.", "/grpc.reflection.")
+
+MAX_MESSAGE_BYTES = 4 * 1024 * 1024
+
+
+def _wrap(handler: grpc.RpcMethodHandler, around: Callable[..., Any]) -> grpc.RpcMethodHandler:
+    """Rebuild ``handler`` with its behaviour wrapped by ``around``."""
+    if handler.unary_unary:
+        return grpc.unary_unary_rpc_method_handler(
+            around(handler.unary_unary, streaming=False),
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+    if handler.unary_stream:
+        return grpc.unary_stream_rpc_method_handler(
+            around(handler.unary_stream, streaming=True),
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+    return handler  # client-streaming methods are not used by this platform
+
+
+async def _abort_for(error: Exception, context: grpc.aio.ServicerContext) -> None:
+    if isinstance(error, DomainError):
+        await context.abort(error.status, error.message)
+    span = trace.get_current_span().get_span_context()
+    log.exception("unexpected error in %s", context)
+    await context.abort(
+        grpc.StatusCode.INTERNAL,
+        f"internal error; quote trace id {span.trace_id:032x} when reporting it",
+    )
+
+
+class ErrorAndAuthInterceptor(grpc.aio.ServerInterceptor):
+    """Authenticates the caller, then maps domain errors to status codes."""
+
+    def __init__(self, tokens: TokenService) -> None:
+        self._tokens = tokens
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(handler_call_details)
+        method = handler_call_details.method
+        if handler is None or method.startswith(_PUBLIC_PREFIXES):
+            return handler
+        tokens = self._tokens
+
+        def around(behavior: Callable[..., Any], streaming: bool) -> Callable[..., Any]:
+            async def authenticate(context: grpc.aio.ServicerContext) -> Any:
+                token = bearer_from_metadata(context.invocation_metadata())
+                return set_principal(tokens.verify(token))
+
+            if streaming:
+
+                async def stream(request: Any, context: grpc.aio.ServicerContext) -> Any:
+                    reset = None
+                    try:
+                        reset = await authenticate(context)
+                        result = behavior(request, context)
+                        if inspect.isasyncgen(result):
+                            async for item in result:
+                                yield item
+                        else:
+                            for item in await result:
+                                yield item
+                    except grpc.aio.AbortError:
+                        raise
+                    except Exception as error:
+                        await _abort_for(error, context)
+                    finally:
+                        if reset is not None:
+                            reset_principal(reset)
+
+                return stream
+
+            async def unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
+                reset = None
+                try:
+                    reset = await authenticate(context)
+                    return await behavior(request, context)
+                except grpc.aio.AbortError:
+                    raise
+                except Exception as error:
+                    await _abort_for(error, context)
+                finally:
+                    if reset is not None:
+                        reset_principal(reset)
+
+            return unary
+
+        return _wrap(handler, around)
+
+
+Registration = Callable[[grpc.aio.Server], None]
+
+
+@dataclass
+class RunningServer:
+    server: grpc.aio.Server
+    port: int
+    health: health.aio.HealthServicer
+    service_names: Sequence[str]
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Graceful shutdown: report NOT_SERVING, finish in-flight calls, then stop."""
+        for name in (*self.service_names, ""):
+            await self.health.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
+        await self.server.stop(grace)
+
+
+async def start_grpc_server(
+    host: str,
+    port: int,
+    registrations: Iterable[Registration],
+    service_names: Sequence[str],
+    tokens: TokenService,
+) -> RunningServer:
+    server = grpc.aio.server(
+        interceptors=[aio_server_interceptor(), ErrorAndAuthInterceptor(tokens)],
+        options=[
+            ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.so_reuseport", 0),
+        ],
+    )
+    for register in registrations:
+        register(server)
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    reflection.enable_server_reflection(
+        [*service_names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+         reflection.SERVICE_NAME],
+        server,
+    )
+    bound = server.add_insecure_port(f"{host}:{port}")
+    if bound == 0:
+        raise RuntimeError(f"could not bind gRPC on {host}:{port}")
+    await server.start()
+    for name in (*service_names, ""):
+        await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    return RunningServer(server, bound, health_servicer, service_names)

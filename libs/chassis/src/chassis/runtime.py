@@ -1,0 +1,157 @@
+"""Runs one service process: database, relay, consumers, gRPC, telemetry, shutdown.
+
+A service describes itself with a ServiceSpec; ``serve`` wires the chassis
+around it. The order of shutdown matters: stop taking calls (gRPC grace), stop
+consuming (the current batch finishes and commits), stop the relay, flush spans.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import signal
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import asyncpg
+from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
+
+from chassis.auth import TokenService
+from chassis.consumer import INBOX_SCHEMA, FastStreamDeadLetter, IdempotentConsumer, subscribe_idempotent
+from chassis.db import apply_schema, create_pool
+from chassis.envelope import EventEnvelope
+from chassis.eventstore import SCHEMA as EVENT_SCHEMA
+from chassis.eventstore import PostgresEventStore
+from chassis.feed import FEED_SERVICE_NAME, add_feed_servicer
+from chassis.grpc_server import Registration, RunningServer, start_grpc_server
+from chassis.logging_setup import configure_logging
+from chassis.relay import RELAY_SCHEMA, AioKafkaPublisher, OutboxRelay
+from chassis.settings import ServiceSettings
+from chassis.telemetry import configure_tracing
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServiceContext:
+    """What a service's wiring gets to build its handlers, servicers and consumers."""
+
+    settings: ServiceSettings
+    pool: asyncpg.Pool
+    store: PostgresEventStore
+    tokens: TokenService
+    dead_letter: FastStreamDeadLetter
+
+
+@dataclass
+class ConsumerSpec:
+    consumer: IdempotentConsumer
+    topics: Sequence[str]
+
+
+@dataclass
+class ServiceSpec:
+    name: str
+    schema: Sequence[str]
+    grpc_service_names: Sequence[str]
+    registrations: Callable[[ServiceContext], Sequence[Registration]]
+    # Where each of the service's own events is published; None: publishes nothing.
+    topic_for: Callable[[EventEnvelope], str] | None = None
+    topics: Sequence[str] = ()
+    consumers: Callable[[ServiceContext], Sequence[ConsumerSpec]] = field(
+        default=lambda _context: ()
+    )
+
+
+@dataclass
+class RunningService:
+    context: ServiceContext
+    grpc: RunningServer
+    tasks: list[asyncio.Task[None]]
+    broker: object
+    publisher: AioKafkaPublisher | None
+
+    @property
+    def port(self) -> int:
+        return self.grpc.port
+
+    async def stop(self) -> None:
+        await self.grpc.stop(grace=5.0)
+        with contextlib.suppress(Exception):
+            await self.broker.stop()  # type: ignore[attr-defined]
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self.publisher is not None:
+            with contextlib.suppress(Exception):
+                await self.publisher.stop()
+        await self.context.pool.close()
+
+
+async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> RunningService:
+    from faststream.kafka import KafkaBroker
+
+    pool = await create_pool(settings.database_url, min_size=2, max_size=16)
+    await apply_schema(pool, [*EVENT_SCHEMA, *RELAY_SCHEMA, *INBOX_SCHEMA, *spec.schema])
+    store = PostgresEventStore(pool, source=spec.name)
+    tokens = TokenService(settings.token_secret)
+    broker = KafkaBroker(
+        settings.kafka_bootstrap, client_id=spec.name, log_level=logging.DEBUG
+    )
+    context = ServiceContext(settings, pool, store, tokens, FastStreamDeadLetter(broker))
+    for consumer_spec in spec.consumers(context):
+        subscribe_idempotent(broker, consumer_spec.consumer, consumer_spec.topics)
+    await broker.start()
+    tasks: list[asyncio.Task[None]] = []
+    publisher = None
+    if spec.topic_for is not None:
+        publisher = AioKafkaPublisher(settings.kafka_bootstrap, client_id=f"{spec.name}-relay")
+        await publisher.start()
+        relay = OutboxRelay(pool, publisher, spec.name, spec.topic_for)
+        tasks.append(asyncio.create_task(relay.run(), name=f"{spec.name}-relay"))
+    grpc_server = await start_grpc_server(
+        settings.grpc_host,
+        settings.grpc_port,
+        [*spec.registrations(context), add_feed_servicer(store)],  # type: ignore[list-item]
+        [*spec.grpc_service_names, FEED_SERVICE_NAME],
+        tokens,
+    )
+    return RunningService(context, grpc_server, tasks, broker, publisher)
+
+
+async def serve(spec: ServiceSpec, settings: ServiceSettings | None = None) -> None:
+    """Run the service until SIGINT/SIGTERM, then shut down gracefully."""
+    settings = settings or ServiceSettings()
+    configure_logging(spec.name, settings.log_level)
+    provider = configure_tracing(spec.name, settings.otlp_endpoint, settings.trace_file)
+    AsyncPGInstrumentor().instrument()
+    running = await start_service(spec, settings)
+    log.info("%s listening on %s:%d", spec.name, settings.grpc_host, running.port)
+    if settings.ready_file:
+        temporary = settings.ready_file + ".tmp"
+        with open(temporary, "w") as handle:
+            json.dump({"service": spec.name, "port": running.port, "pid": os.getpid()}, handle)
+        os.replace(temporary, settings.ready_file)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+    log.info("%s shutting down", spec.name)
+    await running.stop()
+    provider.shutdown()
+
+
+def run_main(spec: ServiceSpec) -> None:
+    """Process entry point: uvloop when available."""
+    try:
+        import uvloop
+
+        uvloop.run(serve(spec))
+    except ImportError:  # pragma: no cover - uvloop is a pinned dependency
+        asyncio.run(serve(spec))

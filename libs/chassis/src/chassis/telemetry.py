@@ -1,0 +1,89 @@
+"""OpenTelemetry set-up and W3C trace-context propagation helpers.
+
+One trace follows a request across processes: gRPC server span -> event store
+append -> Kafka publish (context in headers) -> consumer -> projection. The
+traceparent of the request is stored with each event, so the relay, which
+publishes later from another task, continues the request's trace.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import IO
+
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import (
+    BatchSpanProcessor,
+    ConsoleSpanExporter,
+    SpanExporter,
+    SpanExportResult,
+)
+
+
+class JsonLinesSpanExporter(SpanExporter):
+    """Writes one JSON object per finished span to a file (local runs and tests)."""
+
+    def __init__(self, path: str) -> None:
+        self._lock = threading.Lock()
+        self._file: IO[str] = open(path, "a", buffering=1)  # noqa: SIM115 - kept open
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        with self._lock:
+            for span in spans:
+                self._file.write(span.to_json(indent=None) + "\n")
+            self._file.flush()
+        return SpanExportResult.SUCCESS
+
+    def shutdown(self) -> None:
+        with self._lock:
+            self._file.close()
+
+
+def configure_tracing(
+    service_name: str,
+    otlp_endpoint: str | None = None,
+    trace_file: str | None = None,
+    console: bool = False,
+) -> TracerProvider:
+    """Install a tracer provider for this process and return it (call shutdown on exit)."""
+    provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
+    exporters: list[SpanExporter] = []
+    if otlp_endpoint:
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+
+        exporters.append(OTLPSpanExporter(endpoint=otlp_endpoint, insecure=True))
+    if trace_file:
+        exporters.append(JsonLinesSpanExporter(trace_file))
+    if console:
+        exporters.append(ConsoleSpanExporter())
+    for exporter in exporters:
+        provider.add_span_processor(BatchSpanProcessor(exporter, schedule_delay_millis=200))
+    trace.set_tracer_provider(provider)
+    return provider
+
+
+def current_trace_carrier() -> dict[str, str]:
+    """The active span's W3C trace context (traceparent, tracestate) as a dict."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    return carrier
+
+
+def context_from_carrier(carrier: dict[str, str]) -> otel_context.Context:
+    return propagate.extract(carrier)
+
+
+def kafka_headers(carrier: dict[str, str]) -> list[tuple[str, bytes]]:
+    return [(name, value.encode()) for name, value in carrier.items()]
+
+
+def carrier_from_kafka_headers(headers: Sequence[tuple[str, bytes]] | None) -> dict[str, str]:
+    carrier: dict[str, str] = {}
+    for name, value in headers or ():
+        if name in ("traceparent", "tracestate") and value is not None:
+            carrier[name] = value.decode(errors="replace")
+    return carrier

@@ -1,0 +1,106 @@
+"""academies service events, schema version 1.
+
+Topics: ``academies.trust`` (key: trust id) and ``academies.academy``
+(key: academy id, so one academy's events stay in order).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from contracts.base import EventPayload, EventRegistry
+
+TRUST_TOPIC = "academies.trust"
+ACADEMY_TOPIC = "academies.academy"
+
+
+class Period(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    academic_year: str = Field(description='September to August, e.g. "2026/27"')
+    term: str = Field(description="autumn | spring | summer")
+    half_term: int = Field(0, description="0 = the whole term, 1 or 2 = that half-term")
+
+
+class DataValues(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kpis: dict[str, float] = Field(default_factory=dict)
+    attendance_percent: float | None = None
+    progress8_score: float | None = None
+    progress8_band: str | None = Field(
+        None, description="well_above | above | average | below | well_below"
+    )
+
+
+class TrustCreated(EventPayload):
+    EVENT_TYPE = "academies.TrustCreated"
+
+    name: str
+    framework: str
+
+
+class AcademyRegistered(EventPayload):
+    EVENT_TYPE = "academies.AcademyRegistered"
+
+    academy_id: str
+    urn: str
+    name: str
+    phase_of_education: str
+    local_authority: str
+    date_joined: dt.date
+    new_to_trust: bool
+
+
+class AcademyDetailsChanged(EventPayload):
+    """Only the fields that changed are set."""
+
+    EVENT_TYPE = "academies.AcademyDetailsChanged"
+
+    academy_id: str
+    name: str | None = None
+    phase_of_education: str | None = None
+    local_authority: str | None = None
+    new_to_trust: bool | None = None
+
+
+class AcademyLeftTrust(EventPayload):
+    EVENT_TYPE = "academies.AcademyLeftTrust"
+
+    academy_id: str
+    date_left: dt.date
+    reason: str
+
+
+class DataSubmitted(EventPayload):
+    EVENT_TYPE = "academies.DataSubmitted"
+
+    academy_id: str
+    submission_id: str
+    period: Period
+    return_type: str = Field(description="termly_kpi | half_termly_data_drop | annual_summary")
+    values: DataValues
+
+
+class SubmissionCorrected(EventPayload):
+    """Supersedes the values of an earlier revision; the earlier ones stay readable."""
+
+    EVENT_TYPE = "academies.SubmissionCorrected"
+
+    academy_id: str
+    submission_id: str
+    revision: int = Field(description="2 for the first correction, then 3, ...")
+    values: DataValues
+    reason: str
+
+
+ACADEMIES_EVENTS = EventRegistry(
+    TrustCreated,
+    AcademyRegistered,
+    AcademyDetailsChanged,
+    AcademyLeftTrust,
+    DataSubmitted,
+    SubmissionCorrected,
+)
