@@ -31,10 +31,13 @@ class Role(StrEnum):
     CHAIR_OF_LGB = "chair_of_lgb"
     FINANCE = "finance"
     PROVIDER = "provider"
+    # The platform's own processes (read-model rebuilds): every trust's feed, no API.
+    SERVICE = "service"
 
 
 # Roles whose reach is the whole trust; the others reach only their academies.
 TRUST_WIDE_ROLES = frozenset({Role.TRUSTEE, Role.CHIEF_EXECUTIVE, Role.FINANCE})
+ALL_TRUSTS = "*"
 
 
 @dataclass(frozen=True)

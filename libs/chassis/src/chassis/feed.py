@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import grpc
 from trust.feed.v1 import feed_pb2, feed_pb2_grpc
 
-from chassis.auth import Role, current_principal
+from chassis.auth import ALL_TRUSTS, Role, current_principal
 from chassis.envelope import EventEnvelope
 from chassis.errors import InvalidArgument
 from chassis.eventstore import PostgresEventStore
@@ -18,10 +18,10 @@ from chassis.eventstore import PostgresEventStore
 FEED_SERVICE_NAME = feed_pb2.DESCRIPTOR.services_by_name["EventFeed"].full_name
 _PAGE = 500
 
-# The feed carries every event of the service, so only trust-wide readers and
-# the platform's own read models (which run as the chief executive's delegate
-# in a real deployment: a service account) may read it.
-FEED_READER_ROLES = (Role.CHIEF_EXECUTIVE,)
+# The feed carries every event of the service, confidential ones included: the
+# chief executive reads everything of their trust; the platform's own read
+# models rebuild with a service token (trust "*") that reaches every trust.
+FEED_READER_ROLES = (Role.CHIEF_EXECUTIVE, Role.SERVICE)
 
 
 class EventFeedServicer(feed_pb2_grpc.EventFeedServicer):
@@ -44,9 +44,11 @@ class EventFeedServicer(feed_pb2_grpc.EventFeedServicer):
             if not events:
                 break
             for envelope in events:
-                # A trust sees only its own events: the partition key's trust
-                # is checked by the services' contracts, so filter on payload.
-                if envelope.payload.get("trust_id") not in (None, principal.trust_id):
+                # Every contract payload carries trust_id: a trust sees only its own.
+                if (
+                    principal.trust_id != ALL_TRUSTS
+                    and envelope.payload.get("trust_id") != principal.trust_id
+                ):
                     continue
                 yield feed_pb2.FeedEvent(
                     global_position=envelope.global_position or 0,

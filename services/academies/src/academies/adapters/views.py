@@ -1,0 +1,177 @@
+"""The academies service's own read tables, updated in the same transaction
+as the events they reflect (so reads right after a write see it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+from contracts.academies.v1 import Period
+
+from academies.domain.academy import AcademyState
+
+SCHEMA = [
+    """
+    CREATE TABLE IF NOT EXISTS academy_view (
+        academy_id         text PRIMARY KEY,
+        trust_id           text NOT NULL,
+        urn                text NOT NULL,
+        name               text NOT NULL,
+        phase_of_education text NOT NULL,
+        local_authority    text NOT NULL,
+        date_joined        date NOT NULL,
+        new_to_trust       boolean NOT NULL,
+        date_left          date,
+        version            bigint NOT NULL
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS academy_view_trust ON academy_view (trust_id, name)",
+    # Set validation: a URN is registered once among a trust's open academies.
+    """
+    CREATE TABLE IF NOT EXISTS academy_urns (
+        trust_id   text NOT NULL,
+        urn        text NOT NULL,
+        academy_id text NOT NULL,
+        PRIMARY KEY (trust_id, urn)
+    )
+    """,
+    # One submission per academy, period and return type; later ones are corrections.
+    """
+    CREATE TABLE IF NOT EXISTS submission_index (
+        submission_id text PRIMARY KEY,
+        academy_id    text NOT NULL,
+        trust_id      text NOT NULL,
+        academic_year text NOT NULL,
+        term          text NOT NULL,
+        half_term     int NOT NULL,
+        return_type   text NOT NULL,
+        UNIQUE (academy_id, academic_year, term, half_term, return_type)
+    )
+    """,
+]
+
+
+def academy_from_row(row: Any) -> AcademyState:
+    return AcademyState(
+        academy_id=row["academy_id"],
+        trust_id=row["trust_id"],
+        urn=row["urn"],
+        name=row["name"],
+        phase_of_education=row["phase_of_education"],
+        local_authority=row["local_authority"],
+        date_joined=row["date_joined"],
+        new_to_trust=row["new_to_trust"],
+        date_left=row["date_left"],
+        version=row["version"],
+    )
+
+
+async def fetch_academy(
+    conn: asyncpg.Connection, academy_id: str, lock: bool = False
+) -> AcademyState | None:
+    suffix = " FOR SHARE" if lock else ""
+    row = await conn.fetchrow(f"SELECT * FROM academy_view WHERE academy_id = $1{suffix}", academy_id)
+    return academy_from_row(row) if row else None
+
+
+async def list_academies(
+    conn: asyncpg.Connection, trust_id: str, include_left: bool
+) -> list[AcademyState]:
+    rows = await conn.fetch(
+        "SELECT * FROM academy_view WHERE trust_id = $1 AND ($2 OR date_left IS NULL) "
+        "ORDER BY name, academy_id",
+        trust_id,
+        include_left,
+    )
+    return [academy_from_row(row) for row in rows]
+
+
+async def claim_urn(conn: asyncpg.Connection, trust_id: str, urn: str, academy_id: str) -> bool:
+    claimed = await conn.fetchval(
+        "INSERT INTO academy_urns (trust_id, urn, academy_id) VALUES ($1, $2, $3) "
+        "ON CONFLICT DO NOTHING RETURNING true",
+        trust_id,
+        urn,
+        academy_id,
+    )
+    return bool(claimed)
+
+
+async def release_urn(conn: asyncpg.Connection, trust_id: str, urn: str) -> None:
+    await conn.execute("DELETE FROM academy_urns WHERE trust_id = $1 AND urn = $2", trust_id, urn)
+
+
+async def save_academy(conn: asyncpg.Connection, academy: AcademyState) -> None:
+    await conn.execute(
+        """
+        INSERT INTO academy_view (academy_id, trust_id, urn, name, phase_of_education,
+            local_authority, date_joined, new_to_trust, date_left, version)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+        ON CONFLICT (academy_id) DO UPDATE SET name = EXCLUDED.name,
+            phase_of_education = EXCLUDED.phase_of_education,
+            local_authority = EXCLUDED.local_authority, new_to_trust = EXCLUDED.new_to_trust,
+            date_left = EXCLUDED.date_left, version = EXCLUDED.version
+        """,
+        academy.academy_id,
+        academy.trust_id,
+        academy.urn,
+        academy.name,
+        academy.phase_of_education,
+        academy.local_authority,
+        academy.date_joined,
+        academy.new_to_trust,
+        academy.date_left,
+        academy.version,
+    )
+
+
+async def index_submission(
+    conn: asyncpg.Connection,
+    submission_id: str,
+    academy_id: str,
+    trust_id: str,
+    period: Period,
+    return_type: str,
+) -> str | None:
+    """Record the submission; returns the id of an existing one for the same slot, if any."""
+    inserted = await conn.fetchval(
+        "INSERT INTO submission_index (submission_id, academy_id, trust_id, academic_year, "
+        "term, half_term, return_type) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+        "ON CONFLICT DO NOTHING RETURNING true",
+        submission_id,
+        academy_id,
+        trust_id,
+        period.academic_year,
+        period.term,
+        period.half_term,
+        return_type,
+    )
+    if inserted:
+        return None
+    return str(
+        await conn.fetchval(
+            "SELECT submission_id FROM submission_index WHERE submission_id = $1 OR "
+            "(academy_id = $2 AND academic_year = $3 AND term = $4 AND half_term = $5 "
+            "AND return_type = $6) LIMIT 1",
+            submission_id,
+            academy_id,
+            period.academic_year,
+            period.term,
+            period.half_term,
+            return_type,
+        )
+    )
+
+
+async def submission_ids(
+    conn: asyncpg.Connection, academy_id: str, academic_year: str | None
+) -> list[str]:
+    rows = await conn.fetch(
+        "SELECT submission_id FROM submission_index WHERE academy_id = $1 "
+        "AND ($2::text IS NULL OR academic_year = $2) "
+        "ORDER BY academic_year, array_position(ARRAY['autumn','spring','summer'], term), "
+        "half_term, return_type",
+        academy_id,
+        academic_year,
+    )
+    return [row["submission_id"] for row in rows]

@@ -1,0 +1,317 @@
+"""Use cases of the academies service: authorise, load, decide, append.
+
+Each command runs in one transaction: the events and the service's own read
+tables commit together or not at all, so a refused command appends nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+import asyncpg
+from chassis.auth import Principal, Role
+from chassis.envelope import CausationContext, EventEnvelope, NewEvent
+from chassis.errors import AlreadyExists, InvalidArgument, NotFound
+from chassis.eventstore import PostgresEventStore
+from contracts.academies.v1 import ACADEMIES_EVENTS, AcademyLeftTrust
+from contracts.base import EventPayload
+
+from academies.adapters import views
+from academies.application.streams import academy_stream, submission_stream, trust_stream
+from academies.domain import academy as academy_rules
+from academies.domain import submission as submission_rules
+from academies.domain import trust as trust_rules
+
+REGISTER_ROLES = (Role.CHIEF_EXECUTIVE,)
+SUBMIT_ROLES = (Role.HEADTEACHER, Role.IMPROVEMENT_LEAD, Role.CHIEF_EXECUTIVE)
+READ_ROLES = (
+    Role.TRUSTEE,
+    Role.CHIEF_EXECUTIVE,
+    Role.IMPROVEMENT_LEAD,
+    Role.HEADTEACHER,
+    Role.CHAIR_OF_LGB,
+    Role.FINANCE,
+)
+
+
+def _to_new_events(payloads: Sequence[EventPayload], key: str) -> list[NewEvent]:
+    return [
+        NewEvent(p.EVENT_TYPE, p.SCHEMA_VERSION, p.model_dump(mode="json"), key) for p in payloads
+    ]
+
+
+def _parse(envelope: EventEnvelope) -> EventPayload:
+    return ACADEMIES_EVENTS.parse(envelope.event_type, envelope.schema_version, envelope.payload)
+
+
+def _require_id(value: str, field: str) -> str:
+    value = value.strip()
+    if not value:
+        return str(uuid.uuid4())
+    if len(value) > 64 or not all(c.isalnum() or c in "-_" for c in value):
+        raise InvalidArgument(f"{field} must be up to 64 letters, digits, '-' or '_'")
+    return value
+
+
+class AcademiesService:
+    def __init__(self, store: PostgresEventStore) -> None:
+        self._store = store
+        self._pool = store.pool
+
+    def _cause(self, principal: Principal, correlation_id: str) -> CausationContext:
+        return CausationContext(principal.actor, correlation_id or str(uuid.uuid4()))
+
+    # -- trust -----------------------------------------------------------------
+
+    async def create_trust(
+        self, principal: Principal, command: trust_rules.CreateTrust, correlation_id: str = ""
+    ) -> trust_rules.TrustState:
+        principal.require_role(REGISTER_ROLES, "creating a trust")
+        principal.require_trust(command.trust_id, "creating a trust")
+        async with self._pool.acquire() as conn, conn.transaction():
+            state = await self._load_trust(conn, command.trust_id)
+            events = trust_rules.decide_create(state, command)
+            await self._store.append(
+                conn,
+                trust_stream(command.trust_id),
+                0,
+                _to_new_events(events, command.trust_id),
+                self._cause(principal, correlation_id),
+            )
+        created = trust_rules.evolve(None, events[0])
+        assert created is not None
+        return created
+
+    async def get_trust(self, principal: Principal, trust_id: str) -> trust_rules.TrustState:
+        principal.require_role(READ_ROLES, "reading a trust")
+        principal.require_trust(trust_id, "reading a trust")
+        async with self._pool.acquire() as conn:
+            state = await self._load_trust(conn, trust_id)
+        if state is None:
+            raise NotFound(f"trust {trust_id} does not exist")
+        return state
+
+    async def _load_trust(
+        self, conn: asyncpg.Connection, trust_id: str
+    ) -> trust_rules.TrustState | None:
+        state = None
+        for envelope in await self._store.load(trust_stream(trust_id), conn):
+            state = trust_rules.evolve(state, _parse(envelope))
+        return state
+
+    # -- academies -------------------------------------------------------------
+
+    async def register_academy(
+        self, principal: Principal, command: academy_rules.RegisterAcademy, correlation_id: str = ""
+    ) -> academy_rules.AcademyState:
+        principal.require_role(REGISTER_ROLES, "registering an academy")
+        principal.require_trust(command.trust_id, "registering an academy")
+        academy_id = _require_id(command.academy_id, "academy_id")
+        command = academy_rules.RegisterAcademy(**{**command.__dict__, "academy_id": academy_id})
+        async with self._pool.acquire() as conn, conn.transaction():
+            if await self._load_trust(conn, command.trust_id) is None:
+                raise NotFound(f"trust {command.trust_id} does not exist; create it first")
+            existing = await views.fetch_academy(conn, academy_id)
+            events = academy_rules.decide_register(existing, command)
+            await self._store.append(
+                conn,
+                academy_stream(academy_id),
+                0,
+                _to_new_events(events, academy_id),
+                self._cause(principal, correlation_id),
+            )
+            state = academy_rules.evolve(None, events[0])
+            assert state is not None
+            if not await views.claim_urn(conn, state.trust_id, state.urn, academy_id):
+                raise AlreadyExists(
+                    f"URN {state.urn} is already registered in trust {state.trust_id}"
+                )
+            state = academy_rules.AcademyState(**{**state.__dict__, "version": 1})
+            await views.save_academy(conn, state)
+        return state
+
+    async def change_details(
+        self,
+        principal: Principal,
+        command: academy_rules.ChangeAcademyDetails,
+        correlation_id: str = "",
+    ) -> academy_rules.AcademyState:
+        principal.require_role(REGISTER_ROLES, "changing an academy's details")
+        return await self._change_academy(
+            principal, command.academy_id, lambda s: academy_rules.decide_change_details(s, command),
+            "changing an academy's details", correlation_id,
+        )
+
+    async def record_left(
+        self,
+        principal: Principal,
+        command: academy_rules.RecordAcademyLeft,
+        correlation_id: str = "",
+    ) -> academy_rules.AcademyState:
+        principal.require_role(REGISTER_ROLES, "recording that an academy left")
+        return await self._change_academy(
+            principal, command.academy_id, lambda s: academy_rules.decide_leave(s, command),
+            "recording that an academy left", correlation_id,
+        )
+
+    async def _change_academy(
+        self, principal: Principal, academy_id: str, decide, action: str, correlation_id: str  # type: ignore[no-untyped-def]
+    ) -> academy_rules.AcademyState:
+        async with self._pool.acquire() as conn, conn.transaction():
+            state = await views.fetch_academy(conn, academy_id)
+            if state is None:
+                raise NotFound(f"academy {academy_id} is not registered")
+            principal.require_academy(state.trust_id, academy_id, action)
+            events: list[EventPayload] = decide(state)
+            if not events:
+                return state
+            await self._store.append(
+                conn,
+                academy_stream(academy_id),
+                state.version,
+                _to_new_events(events, academy_id),
+                self._cause(principal, correlation_id),
+            )
+            new_state: academy_rules.AcademyState | None = state
+            for event in events:
+                new_state = academy_rules.evolve(new_state, event)
+                if isinstance(event, AcademyLeftTrust):
+                    await views.release_urn(conn, state.trust_id, state.urn)
+            assert new_state is not None
+            new_state = academy_rules.AcademyState(
+                **{**new_state.__dict__, "version": state.version + len(events)}
+            )
+            await views.save_academy(conn, new_state)
+        return new_state
+
+    async def get_academy(self, principal: Principal, academy_id: str) -> academy_rules.AcademyState:
+        principal.require_role(READ_ROLES, "reading an academy")
+        async with self._pool.acquire() as conn:
+            state = await views.fetch_academy(conn, academy_id)
+        if state is None:
+            raise NotFound(f"academy {academy_id} is not registered")
+        principal.require_academy(state.trust_id, academy_id, "reading an academy")
+        return state
+
+    async def list_academies(
+        self, principal: Principal, trust_id: str, include_left: bool
+    ) -> list[academy_rules.AcademyState]:
+        principal.require_role(READ_ROLES, "listing academies")
+        principal.require_trust(trust_id, "listing academies")
+        async with self._pool.acquire() as conn:
+            academies = await views.list_academies(conn, trust_id, include_left)
+        return [a for a in academies if principal.reaches(a.trust_id, a.academy_id)]
+
+    # -- submissions -------------------------------------------------------------
+
+    async def submit_data(
+        self, principal: Principal, command: submission_rules.SubmitData, correlation_id: str = ""
+    ) -> submission_rules.SubmissionState:
+        principal.require_role(SUBMIT_ROLES, "submitting data")
+        submission_id = _require_id(command.submission_id, "submission_id")
+        command = submission_rules.SubmitData(**{**command.__dict__, "submission_id": submission_id})
+        async with self._pool.acquire() as conn, conn.transaction():
+            # FOR SHARE: an academy cannot leave while its data is being accepted.
+            academy = await views.fetch_academy(conn, command.academy_id, lock=True)
+            if academy is not None:
+                principal.require_academy(academy.trust_id, academy.academy_id, "submitting data")
+            existing, _ = await self._load_submission(conn, submission_id)
+            events = submission_rules.decide_submit(academy, existing, command)
+            appended = await self._store.append(
+                conn,
+                submission_stream(submission_id),
+                0,
+                _to_new_events(events, command.academy_id),
+                self._cause(principal, correlation_id),
+            )
+            submitted = events[0]
+            clash = await views.index_submission(
+                conn,
+                submission_id,
+                command.academy_id,
+                submitted.trust_id,
+                submitted.period,  # type: ignore[attr-defined]
+                submitted.return_type,  # type: ignore[attr-defined]
+            )
+            if clash is not None:
+                raise AlreadyExists(
+                    f"academy {command.academy_id} already has submission {clash} for "
+                    f"{command.period.academic_year} {command.period.term}"
+                    f"{' half-term ' + str(command.period.half_term) if command.period.half_term else ''}"
+                    f" ({command.return_type}); correct that one instead"
+                    if clash != submission_id
+                    else f"submission {submission_id} already exists"
+                )
+        state = submission_rules.evolve(None, submitted, principal.actor, appended[0].occurred_at)
+        assert state is not None
+        return state
+
+    async def correct_submission(
+        self,
+        principal: Principal,
+        command: submission_rules.CorrectSubmission,
+        correlation_id: str = "",
+    ) -> submission_rules.SubmissionState:
+        principal.require_role(SUBMIT_ROLES, "correcting a submission")
+        async with self._pool.acquire() as conn, conn.transaction():
+            academy = await views.fetch_academy(conn, command.academy_id, lock=True)
+            if academy is not None:
+                principal.require_academy(
+                    academy.trust_id, academy.academy_id, "correcting a submission"
+                )
+            submission, envelopes = await self._load_submission(conn, command.submission_id)
+            events = submission_rules.decide_correct(academy, submission, command)
+            appended = await self._store.append(
+                conn,
+                submission_stream(command.submission_id),
+                len(envelopes),
+                _to_new_events(events, command.academy_id),
+                self._cause(principal, correlation_id),
+            )
+        state = submission_rules.evolve(
+            submission, events[0], principal.actor, appended[0].occurred_at
+        )
+        assert state is not None
+        return state
+
+    async def get_submission(
+        self, principal: Principal, academy_id: str, submission_id: str
+    ) -> submission_rules.SubmissionState:
+        principal.require_role(READ_ROLES, "reading submissions")
+        async with self._pool.acquire() as conn:
+            academy = await views.fetch_academy(conn, academy_id)
+            if academy is None:
+                raise NotFound(f"academy {academy_id} is not registered")
+            principal.require_academy(academy.trust_id, academy_id, "reading submissions")
+            submission, _ = await self._load_submission(conn, submission_id)
+        if submission is None or submission.academy_id != academy_id:
+            raise NotFound(f"academy {academy_id} has no submission {submission_id}")
+        return submission
+
+    async def list_submissions(
+        self, principal: Principal, academy_id: str, academic_year: str | None
+    ) -> list[submission_rules.SubmissionState]:
+        principal.require_role(READ_ROLES, "reading submissions")
+        async with self._pool.acquire() as conn:
+            academy = await views.fetch_academy(conn, academy_id)
+            if academy is None:
+                raise NotFound(f"academy {academy_id} is not registered")
+            principal.require_academy(academy.trust_id, academy_id, "reading submissions")
+            result = []
+            for submission_id in await views.submission_ids(conn, academy_id, academic_year):
+                submission, _ = await self._load_submission(conn, submission_id)
+                if submission is not None:
+                    result.append(submission)
+        return result
+
+    async def _load_submission(
+        self, conn: asyncpg.Connection, submission_id: str
+    ) -> tuple[submission_rules.SubmissionState | None, list[EventEnvelope]]:
+        envelopes = await self._store.load(submission_stream(submission_id), conn)
+        state = None
+        for envelope in envelopes:
+            state = submission_rules.evolve(
+                state, _parse(envelope), envelope.actor, envelope.occurred_at
+            )
+        return state, envelopes

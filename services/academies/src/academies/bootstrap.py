@@ -1,0 +1,24 @@
+"""Wires the academies service's adapters and handlers into the chassis."""
+
+from __future__ import annotations
+
+from chassis.runtime import ServiceContext, ServiceSpec
+
+from academies.adapters.views import SCHEMA
+from academies.application.service import AcademiesService
+from academies.application.streams import TOPICS, topic_for
+from academies.entrypoints.grpc_api import SERVICE_NAME, registration
+
+
+def _registrations(context: ServiceContext) -> list:  # type: ignore[type-arg]
+    return [registration(AcademiesService(context.store))]
+
+
+SPEC = ServiceSpec(
+    name="academies",
+    schema=SCHEMA,
+    grpc_service_names=[SERVICE_NAME],
+    registrations=_registrations,
+    topic_for=topic_for,
+    topics=TOPICS,
+)

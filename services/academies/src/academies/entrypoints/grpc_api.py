@@ -1,0 +1,214 @@
+"""gRPC API of the academies service: proto -> command -> use case -> proto."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import grpc
+from chassis.auth import current_principal
+from chassis.correlation import correlation_id_from
+from chassis.errors import InvalidArgument
+from contracts.academies.v1 import DataValues, Period
+from google.protobuf.message import Message
+from trust.academies.v1 import academies_pb2 as pb
+from trust.academies.v1 import academies_pb2_grpc
+from trust.common.v1 import common_pb2
+
+from academies.application.service import AcademiesService
+from academies.domain.academy import (
+    AcademyState,
+    ChangeAcademyDetails,
+    RecordAcademyLeft,
+    RegisterAcademy,
+)
+from academies.domain.submission import CorrectSubmission, SubmissionState, SubmitData
+from academies.domain.trust import CreateTrust, TrustState
+
+SERVICE_NAME = pb.DESCRIPTOR.services_by_name["AcademiesService"].full_name
+
+
+def _optional(message: Message, field: str) -> object | None:
+    return getattr(message, field) if message.HasField(field) else None
+
+
+def values_from_proto(values: pb.DataValues) -> DataValues:
+    try:
+        return DataValues(
+            kpis=dict(values.kpis),
+            attendance_percent=_optional(values, "attendance_percent"),  # type: ignore[arg-type]
+            progress8_score=_optional(values, "progress8_score"),  # type: ignore[arg-type]
+            progress8_band=values.progress8_band or None,
+        )
+    except ValueError as error:
+        raise InvalidArgument(f"values are malformed: {error}") from error
+
+
+def values_to_proto(values: DataValues) -> pb.DataValues:
+    message = pb.DataValues(kpis=values.kpis, progress8_band=values.progress8_band or "")
+    if values.attendance_percent is not None:
+        message.attendance_percent = values.attendance_percent
+    if values.progress8_score is not None:
+        message.progress8_score = values.progress8_score
+    return message
+
+
+def period_from_proto(period: pb.Period) -> Period:
+    return Period(
+        academic_year=period.academic_year, term=period.term, half_term=period.half_term
+    )
+
+
+def academy_to_proto(state: AcademyState) -> pb.Academy:
+    return pb.Academy(
+        academy_id=state.academy_id,
+        trust_id=state.trust_id,
+        urn=state.urn,
+        name=state.name,
+        phase_of_education=state.phase_of_education,
+        local_authority=state.local_authority,
+        date_joined=state.date_joined.isoformat(),
+        new_to_trust=state.new_to_trust,
+        status="open" if state.is_open else "left",
+        date_left=state.date_left.isoformat() if state.date_left else "",
+        version=state.version,
+    )
+
+
+def trust_to_proto(state: TrustState) -> pb.Trust:
+    return pb.Trust(trust_id=state.trust_id, name=state.name, framework=state.framework)
+
+
+def submission_to_proto(state: SubmissionState) -> pb.Submission:
+    return pb.Submission(
+        submission_id=state.submission_id,
+        academy_id=state.academy_id,
+        period=pb.Period(
+            academic_year=state.period.academic_year,
+            term=state.period.term,
+            half_term=state.period.half_term,
+        ),
+        return_type=state.return_type,
+        effective=values_to_proto(state.effective),
+        history=[
+            pb.SubmissionVersion(
+                revision=revision.revision,
+                values=values_to_proto(revision.values),
+                recorded_by=common_pb2.Actor(
+                    subject=revision.recorded_by.subject, role=revision.recorded_by.role
+                ),
+                recorded_at=revision.recorded_at.isoformat(),
+                reason=revision.reason,
+            )
+            for revision in state.revisions
+        ],
+    )
+
+
+class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
+    def __init__(self, service: AcademiesService) -> None:
+        self._service = service
+
+    async def CreateTrust(self, request: pb.CreateTrustRequest, context: grpc.aio.ServicerContext) -> pb.Trust:  # noqa: N802
+        state = await self._service.create_trust(
+            current_principal(),
+            CreateTrust(request.trust_id, request.name, request.framework),
+            correlation_id_from(context),
+        )
+        return trust_to_proto(state)
+
+    async def GetTrust(self, request: pb.GetTrustRequest, context: grpc.aio.ServicerContext) -> pb.Trust:  # noqa: N802
+        return trust_to_proto(await self._service.get_trust(current_principal(), request.trust_id))
+
+    async def RegisterAcademy(self, request: pb.RegisterAcademyRequest, context: grpc.aio.ServicerContext) -> pb.Academy:  # noqa: N802
+        command = RegisterAcademy(
+            trust_id=request.trust_id,
+            academy_id=request.academy_id,
+            urn=request.urn,
+            name=request.name,
+            phase_of_education=request.phase_of_education,
+            local_authority=request.local_authority,
+            date_joined=request.date_joined,
+            new_to_trust=request.new_to_trust,
+        )
+        state = await self._service.register_academy(
+            current_principal(), command, correlation_id_from(context)
+        )
+        return academy_to_proto(state)
+
+    async def ChangeAcademyDetails(self, request: pb.ChangeAcademyDetailsRequest, context: grpc.aio.ServicerContext) -> pb.Academy:  # noqa: N802
+        command = ChangeAcademyDetails(
+            academy_id=request.academy_id,
+            name=_optional(request, "name"),  # type: ignore[arg-type]
+            phase_of_education=_optional(request, "phase_of_education"),  # type: ignore[arg-type]
+            local_authority=_optional(request, "local_authority"),  # type: ignore[arg-type]
+            new_to_trust=_optional(request, "new_to_trust"),  # type: ignore[arg-type]
+        )
+        state = await self._service.change_details(
+            current_principal(), command, correlation_id_from(context)
+        )
+        return academy_to_proto(state)
+
+    async def RecordAcademyLeft(self, request: pb.RecordAcademyLeftRequest, context: grpc.aio.ServicerContext) -> pb.Academy:  # noqa: N802
+        state = await self._service.record_left(
+            current_principal(),
+            RecordAcademyLeft(request.academy_id, request.date_left, request.reason),
+            correlation_id_from(context),
+        )
+        return academy_to_proto(state)
+
+    async def GetAcademy(self, request: pb.GetAcademyRequest, context: grpc.aio.ServicerContext) -> pb.Academy:  # noqa: N802
+        return academy_to_proto(
+            await self._service.get_academy(current_principal(), request.academy_id)
+        )
+
+    async def ListAcademies(self, request: pb.ListAcademiesRequest, context: grpc.aio.ServicerContext) -> pb.ListAcademiesResponse:  # noqa: N802
+        academies = await self._service.list_academies(
+            current_principal(), request.trust_id, request.include_left
+        )
+        return pb.ListAcademiesResponse(academies=[academy_to_proto(a) for a in academies])
+
+    async def SubmitData(self, request: pb.SubmitDataRequest, context: grpc.aio.ServicerContext) -> pb.Submission:  # noqa: N802
+        command = SubmitData(
+            academy_id=request.academy_id,
+            submission_id=request.submission_id,
+            period=period_from_proto(request.period),
+            return_type=request.return_type,
+            values=values_from_proto(request.values),
+        )
+        state = await self._service.submit_data(
+            current_principal(), command, correlation_id_from(context)
+        )
+        return submission_to_proto(state)
+
+    async def CorrectSubmission(self, request: pb.CorrectSubmissionRequest, context: grpc.aio.ServicerContext) -> pb.Submission:  # noqa: N802
+        command = CorrectSubmission(
+            academy_id=request.academy_id,
+            submission_id=request.submission_id,
+            values=values_from_proto(request.values),
+            reason=request.reason,
+        )
+        state = await self._service.correct_submission(
+            current_principal(), command, correlation_id_from(context)
+        )
+        return submission_to_proto(state)
+
+    async def GetSubmission(self, request: pb.GetSubmissionRequest, context: grpc.aio.ServicerContext) -> pb.Submission:  # noqa: N802
+        state = await self._service.get_submission(
+            current_principal(), request.academy_id, request.submission_id
+        )
+        return submission_to_proto(state)
+
+    async def ListSubmissions(self, request: pb.ListSubmissionsRequest, context: grpc.aio.ServicerContext) -> pb.ListSubmissionsResponse:  # noqa: N802
+        submissions = await self._service.list_submissions(
+            current_principal(), request.academy_id, request.academic_year or None
+        )
+        return pb.ListSubmissionsResponse(submissions=[submission_to_proto(s) for s in submissions])
+
+
+def registration(service: AcademiesService) -> Callable[[grpc.aio.Server], None]:
+    def register(server: grpc.aio.Server) -> None:
+        academies_pb2_grpc.add_AcademiesServiceServicer_to_server(
+            AcademiesServicer(service), server
+        )
+
+    return register

@@ -1,0 +1,91 @@
+"""The timeline read model in PostgreSQL.
+
+The live model lives in schema ``public``; a rebuild can write a fresh copy to
+another schema so it can be compared with (or swapped for) the live one.
+Inserts are keyed by event id, so applying an event twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+import asyncpg
+from chassis.envelope import EventEnvelope
+from chassis.errors import InvalidArgument
+
+from reporting.domain.timeline import TimelineEntry, entry_for
+
+LIVE_SCHEMA = "public"
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def schema_statements(schema: str = LIVE_SCHEMA) -> list[str]:
+    table = _table(schema)
+    return [
+        f"CREATE SCHEMA IF NOT EXISTS {schema}",
+        f"""
+        CREATE TABLE IF NOT EXISTS {table} (
+            event_id        uuid PRIMARY KEY,
+            academy_id      text NOT NULL,
+            trust_id        text NOT NULL,
+            event_type      text NOT NULL,
+            source_service  text NOT NULL,
+            global_position bigint NOT NULL,
+            occurred_at     timestamptz NOT NULL,
+            actor_subject   text NOT NULL,
+            actor_role      text NOT NULL,
+            summary         text NOT NULL
+        )
+        """,
+        f"CREATE INDEX IF NOT EXISTS timeline_by_academy ON {table} "
+        "(academy_id, occurred_at, source_service, global_position)",
+    ]
+
+
+def _table(schema: str) -> str:
+    if not _IDENTIFIER.match(schema):
+        raise ValueError(f"not a schema name: {schema!r}")
+    return f"{schema}.timeline_entries"
+
+
+class TimelineStore:
+    def __init__(self, schema: str = LIVE_SCHEMA) -> None:
+        self.schema = schema
+        self._table = _table(schema)
+
+    async def project(self, conn: asyncpg.Connection, envelope: EventEnvelope) -> None:
+        entry = entry_for(envelope)
+        if entry is None:
+            return
+        await conn.execute(
+            f"INSERT INTO {self._table} (event_id, academy_id, trust_id, event_type, "
+            "source_service, global_position, occurred_at, actor_subject, actor_role, summary) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING",
+            entry.event_id,
+            entry.academy_id,
+            entry.trust_id,
+            entry.event_type,
+            entry.source_service,
+            entry.global_position,
+            entry.occurred_at,
+            entry.actor_subject,
+            entry.actor_role,
+            entry.summary,
+        )
+
+    async def entries(self, conn: asyncpg.Connection, academy_id: str) -> list[TimelineEntry]:
+        if not academy_id:
+            raise InvalidArgument("academy_id is required")
+        rows = await conn.fetch(
+            f"SELECT * FROM {self._table} WHERE academy_id = $1 "
+            "ORDER BY occurred_at, source_service, global_position",
+            academy_id,
+        )
+        return [TimelineEntry(**dict(row.items())) for row in rows]
+
+    async def all_entries(self, conn: asyncpg.Connection) -> list[TimelineEntry]:
+        rows = await conn.fetch(
+            f"SELECT * FROM {self._table} "
+            "ORDER BY academy_id, occurred_at, source_service, global_position"
+        )
+        return [TimelineEntry(**dict(row.items())) for row in rows]

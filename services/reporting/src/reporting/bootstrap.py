@@ -1,0 +1,33 @@
+"""Wires reporting: the timeline projection fed by Kafka, served over gRPC."""
+
+from __future__ import annotations
+
+from chassis.consumer import IdempotentConsumer
+from chassis.runtime import ConsumerSpec, ServiceContext, ServiceSpec
+from contracts.academies.v1 import ACADEMY_TOPIC
+
+from reporting.adapters.timeline_store import TimelineStore, schema_statements
+from reporting.entrypoints.grpc_api import SERVICE_NAME, registration
+
+TIMELINE_CONSUMER = "reporting.timeline"
+TIMELINE_TOPICS = (ACADEMY_TOPIC,)
+
+
+def _registrations(context: ServiceContext) -> list:  # type: ignore[type-arg]
+    return [registration(context.pool, TimelineStore())]
+
+
+def _consumers(context: ServiceContext) -> list[ConsumerSpec]:
+    consumer = IdempotentConsumer(
+        TIMELINE_CONSUMER, context.pool, TimelineStore().project, context.dead_letter
+    )
+    return [ConsumerSpec(consumer, TIMELINE_TOPICS)]
+
+
+SPEC = ServiceSpec(
+    name="reporting",
+    schema=schema_statements(),
+    grpc_service_names=[SERVICE_NAME],
+    registrations=_registrations,
+    consumers=_consumers,
+)

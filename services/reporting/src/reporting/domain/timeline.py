@@ -1,0 +1,89 @@
+"""An academy's timeline: every event about it, with who caused it.
+
+Pure: which academy an event concerns and a one-line summary a person can
+read. Events the projection does not know still appear, summarised by type,
+so a new event from any service is never silently missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from chassis.envelope import EventEnvelope
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    event_id: uuid.UUID
+    academy_id: str
+    trust_id: str
+    event_type: str
+    source_service: str
+    global_position: int
+    occurred_at: dt.datetime
+    actor_subject: str
+    actor_role: str
+    summary: str
+
+
+def _period(payload: dict[str, Any]) -> str:
+    period = payload.get("period") or {}
+    half = period.get("half_term") or 0
+    text = f"{period.get('academic_year', '?')} {period.get('term', '?')}"
+    return f"{text} half-term {half}" if half else text
+
+
+def _values(payload: dict[str, Any]) -> str:
+    values = payload.get("values") or {}
+    parts = []
+    if values.get("attendance_percent") is not None:
+        parts.append(f"attendance {values['attendance_percent']}%")
+    if values.get("progress8_score") is not None:
+        parts.append(f"Progress 8 {values['progress8_score']:+.2f}")
+    if values.get("progress8_band"):
+        parts.append(f"({values['progress8_band'].replace('_', ' ')})")
+    if values.get("kpis"):
+        parts.append(f"{len(values['kpis'])} KPIs")
+    return ", ".join(parts) or "no values"
+
+
+def summarize(event_type: str, payload: dict[str, Any]) -> str:
+    match event_type:
+        case "academies.AcademyRegistered":
+            return f"Registered {payload['name']} (URN {payload['urn']}), joined {payload['date_joined']}"
+        case "academies.AcademyDetailsChanged":
+            changed = [k for k, v in payload.items() if k not in ("trust_id", "academy_id") and v is not None]
+            return "Details changed: " + ", ".join(changed)
+        case "academies.AcademyLeftTrust":
+            return f"Left the trust on {payload['date_left']}: {payload['reason']}"
+        case "academies.DataSubmitted":
+            return f"Data submitted for {_period(payload)} ({payload['return_type']}): {_values(payload)}"
+        case "academies.SubmissionCorrected":
+            return (
+                f"Submission corrected (revision {payload['revision']}): {_values(payload)}"
+                f" because {payload['reason']}"
+            )
+        case _:
+            return event_type.split(".", 1)[-1]
+
+
+def entry_for(envelope: EventEnvelope) -> TimelineEntry | None:
+    """The timeline entry for ``envelope``, or None if it concerns no academy."""
+    academy_id = envelope.payload.get("academy_id")
+    if not isinstance(academy_id, str) or not academy_id:
+        return None
+    return TimelineEntry(
+        event_id=envelope.event_id,
+        academy_id=academy_id,
+        trust_id=str(envelope.payload.get("trust_id", "")),
+        event_type=envelope.event_type,
+        source_service=envelope.source,
+        global_position=envelope.global_position or 0,
+        occurred_at=envelope.occurred_at,
+        actor_subject=envelope.actor.subject,
+        actor_role=envelope.actor.role,
+        summary=summarize(envelope.event_type, envelope.payload),
+    )

@@ -1,0 +1,66 @@
+"""gRPC API of reporting: read models only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import asyncpg
+import grpc
+from chassis.auth import Role, current_principal
+from chassis.errors import NotFound
+from trust.common.v1 import common_pb2
+from trust.reporting.v1 import reporting_pb2 as pb
+from trust.reporting.v1 import reporting_pb2_grpc
+
+from reporting.adapters.timeline_store import TimelineStore
+
+SERVICE_NAME = pb.DESCRIPTOR.services_by_name["ReportingService"].full_name
+
+TIMELINE_READERS = (
+    Role.TRUSTEE,
+    Role.CHIEF_EXECUTIVE,
+    Role.IMPROVEMENT_LEAD,
+    Role.HEADTEACHER,
+    Role.CHAIR_OF_LGB,
+)
+
+
+class ReportingServicer(reporting_pb2_grpc.ReportingServiceServicer):
+    def __init__(self, pool: asyncpg.Pool, store: TimelineStore) -> None:
+        self._pool = pool
+        self._store = store
+
+    async def GetAcademyTimeline(  # noqa: N802
+        self, request: pb.GetAcademyTimelineRequest, context: grpc.aio.ServicerContext
+    ) -> pb.AcademyTimeline:
+        principal = current_principal()
+        principal.require_role(TIMELINE_READERS, "reading an academy's timeline")
+        async with self._pool.acquire() as conn:
+            entries = await self._store.entries(conn, request.academy_id)
+        if not entries:
+            raise NotFound(f"no events are known for academy {request.academy_id}")
+        principal.require_academy(entries[0].trust_id, request.academy_id, "reading a timeline")
+        return pb.AcademyTimeline(
+            academy_id=request.academy_id,
+            entries=[
+                pb.TimelineEntry(
+                    event_id=str(e.event_id),
+                    event_type=e.event_type,
+                    source_service=e.source_service,
+                    global_position=e.global_position,
+                    occurred_at=e.occurred_at.isoformat(),
+                    actor=common_pb2.Actor(subject=e.actor_subject, role=e.actor_role),
+                    summary=e.summary,
+                )
+                for e in entries
+            ],
+        )
+
+
+def registration(pool: asyncpg.Pool, store: TimelineStore) -> Callable[[grpc.aio.Server], None]:
+    def register(server: grpc.aio.Server) -> None:
+        reporting_pb2_grpc.add_ReportingServiceServicer_to_server(
+            ReportingServicer(pool, store), server
+        )
+
+    return register
