@@ -21,6 +21,8 @@ from typing import Any, Protocol
 
 import asyncpg
 import pydantic
+from faststream import AckPolicy
+from faststream.kafka.annotations import KafkaMessage
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 
@@ -226,9 +228,6 @@ def subscribe_idempotent(
     max_records: int = 500,
 ) -> None:
     """Register ``consumer`` on ``broker`` as a batch subscriber with manual commits."""
-    from faststream import AckPolicy
-    from faststream.kafka.annotations import KafkaMessage
-
     @broker.subscriber(  # type: ignore[untyped-decorator]
         *topics,
         group_id=consumer.name,

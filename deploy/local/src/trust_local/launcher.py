@@ -1,0 +1,164 @@
+"""Starts the platform on throwaway local infrastructure and tears it down.
+
+Used by the README's main job and by the test session alike: a PostgreSQL
+cluster (one database per service), librdkafka's mock Kafka cluster hosted
+in this process, and each service as its own OS process on a free port.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from localinfra import MockKafkaCluster, PostgresCluster, start_mock_kafka, start_postgres
+
+SERVICES = ("academies", "reporting")
+
+# Every topic the services publish or consume, and the dead-letter topics.
+TOPICS = {"academies.trust": 2, "academies.academy": 8}
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    env: dict[str, str]
+    log_path: str
+    ready_file: str
+    process: subprocess.Popen[bytes] | None = None
+    port: int = 0
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 60.0) -> None:
+        if os.path.exists(self.ready_file):
+            os.remove(self.ready_file)
+        log = open(self.log_path, "ab")  # noqa: SIM115 - the child owns it
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", f"{self.name}.entrypoints.main"],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"service {self.name} exited with {self.process.returncode}:\n"
+                    + _tail(self.log_path)
+                )
+            if os.path.exists(self.ready_file):
+                with open(self.ready_file) as handle:
+                    self.port = int(json.load(handle)["port"])
+                return
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"service {self.name} did not start in {timeout}s:\n" + _tail(self.log_path))
+
+    def kill(self) -> None:
+        """A crash: SIGKILL, no graceful shutdown."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def stop(self, timeout: float = 15.0) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def restart(self) -> None:
+        self.stop()
+        self.env["TRUST_GRPC_PORT"] = str(self.port)  # keep the address clients know
+        self.start()
+
+
+@dataclass
+class Platform:
+    postgres: PostgresCluster
+    kafka: MockKafkaCluster
+    token_secret: str
+    run_dir: str
+    services: dict[str, ServiceProcess] = field(default_factory=dict)
+
+    def address(self, service: str) -> str:
+        return self.services[service].address
+
+    def trace_file(self, service: str) -> str:
+        return os.path.join(self.run_dir, f"{service}.traces.jsonl")
+
+    def stop(self) -> None:
+        for service in reversed(list(self.services.values())):
+            service.stop()
+        self.kafka.close()
+        self.postgres.stop()
+        shutil.rmtree(self.run_dir, ignore_errors=True)
+
+
+def start_infrastructure(fsync: bool = True) -> tuple[PostgresCluster, MockKafkaCluster]:
+    postgres = start_postgres(fsync=fsync)
+    try:
+        kafka = start_mock_kafka()
+        for topic, partitions in TOPICS.items():
+            kafka.create_topic(topic, partitions)
+            kafka.create_topic(f"{topic}.dlq", 1)
+    except Exception:
+        postgres.stop()
+        raise
+    return postgres, kafka
+
+
+def start_platform(
+    services: Sequence[str] = SERVICES, fsync: bool = True, log_level: str = "INFO"
+) -> Platform:
+    postgres, kafka = start_infrastructure(fsync)
+    platform = Platform(
+        postgres, kafka, secrets.token_urlsafe(48), tempfile.mkdtemp(prefix="trust-run-")
+    )
+    try:
+        for name in services:
+            env = {
+                **os.environ,
+                "TRUST_DATABASE_URL": postgres.create_database(name),
+                "TRUST_KAFKA_BOOTSTRAP": kafka.bootstrap_servers,
+                "TRUST_GRPC_HOST": "127.0.0.1",
+                "TRUST_GRPC_PORT": "0",
+                "TRUST_TOKEN_SECRET": platform.token_secret,
+                "TRUST_TRACE_FILE": platform.trace_file(name),
+                "TRUST_READY_FILE": os.path.join(platform.run_dir, f"{name}.ready"),
+                "TRUST_LOG_LEVEL": log_level,
+            }
+            service = ServiceProcess(
+                name,
+                env,
+                os.path.join(platform.run_dir, f"{name}.log"),
+                env["TRUST_READY_FILE"],
+            )
+            platform.services[name] = service
+            service.start()
+    except Exception:
+        platform.stop()
+        raise
+    return platform
+
+
+def _tail(path: str, lines: int = 40) -> str:
+    try:
+        with open(path, errors="replace") as handle:
+            return "".join(handle.readlines()[-lines:])
+    except OSError:
+        return ""

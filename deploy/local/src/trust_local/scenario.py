@@ -1,0 +1,177 @@
+"""The scripted demo: a trust, its academies, data submitted and corrected.
+
+Every step goes through the services' gRPC APIs with a real token, as a web
+or mobile client would. Refusals are part of the script, to show the errors a
+user gets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import grpc
+from chassis.auth import Role
+from trust.academies.v1 import academies_pb2 as pb
+from trust.reporting.v1 import reporting_pb2
+
+from trust_local.clients import Caller, PlatformClients
+
+TRUST_ID = "demo-trust"
+
+ACADEMIES = [
+    ("100001", "Heron Primary Academy", "primary", "West Sussex", "2019-09-01"),
+    ("100002", "Kingfisher Secondary Academy", "secondary", "East Sussex", "2021-04-01"),
+    ("100003", "Wren Academy", "secondary", "Brighton and Hove", "2025-09-01"),
+]
+
+
+@dataclass
+class DemoResult:
+    trust_id: str = TRUST_ID
+    academy_ids: list[str] = field(default_factory=list)
+    submission_id: str = ""
+    timeline: list[reporting_pb2.TimelineEntry] = field(default_factory=list)
+    refusals: list[tuple[str, grpc.StatusCode, str]] = field(default_factory=list)
+
+
+async def _expect_refusal(
+    result: DemoResult, label: str, call: Callable[[], object], say: Callable[[str], None]
+) -> None:
+    try:
+        await call()  # type: ignore[misc]
+    except grpc.aio.AioRpcError as error:
+        result.refusals.append((label, error.code(), error.details() or ""))
+        say(f"  refused as expected: {label}\n    -> {error.code().name}: {error.details()}")
+        return
+    raise AssertionError(f"{label} should have been refused")
+
+
+async def run_demo(clients: PlatformClients, say: Callable[[str], None] = print) -> DemoResult:
+    result = DemoResult()
+    ceo = clients.caller("ceo@demo-trust.org", Role.CHIEF_EXECUTIVE, TRUST_ID)
+    academies = clients.academies
+
+    say(f"1. The chief executive creates the trust {TRUST_ID!r}")
+    await academies.CreateTrust(
+        pb.CreateTrustRequest(trust_id=TRUST_ID, name="Demo Learning Trust", framework="focus-trust"),
+        metadata=ceo.metadata,
+    )
+
+    say("2. The chief executive registers three academies")
+    for urn, name, phase, authority, joined in ACADEMIES:
+        academy = await academies.RegisterAcademy(
+            pb.RegisterAcademyRequest(
+                trust_id=TRUST_ID, urn=urn, name=name, phase_of_education=phase,
+                local_authority=authority, date_joined=joined, new_to_trust=joined >= "2025",
+            ),
+            metadata=ceo.metadata,
+        )
+        result.academy_ids.append(academy.academy_id)
+        say(f"  {academy.name} (URN {academy.urn}) -> {academy.academy_id}")
+    heron, kingfisher, _wren = result.academy_ids
+    head = clients.caller("head@heron.sch.uk", Role.HEADTEACHER, TRUST_ID, [heron])
+    lead = clients.caller("aip@demo-trust.org", Role.IMPROVEMENT_LEAD, TRUST_ID, [heron, kingfisher])
+
+    say("3. Heron's headteacher submits the autumn 2026/27 termly KPIs")
+    submission = await academies.SubmitData(
+        pb.SubmitDataRequest(
+            academy_id=heron,
+            period=pb.Period(academic_year="2026/27", term="autumn"),
+            return_type="termly_kpi",
+            values=pb.DataValues(
+                kpis={"persistent_absence_percent": 14.2, "exclusions": 1},
+                attendance_percent=93.1,
+                progress8_score=-0.31,
+                progress8_band="below",
+            ),
+        ),
+        metadata=head.metadata,
+    )
+    result.submission_id = submission.submission_id
+    say(f"  submission {submission.submission_id}: attendance {submission.effective.attendance_percent}%")
+
+    say("4. The improvement lead submits Kingfisher's first half-term data drop")
+    await academies.SubmitData(
+        pb.SubmitDataRequest(
+            academy_id=kingfisher,
+            period=pb.Period(academic_year="2026/27", term="autumn", half_term=1),
+            return_type="half_termly_data_drop",
+            values=pb.DataValues(progress8_score=0.62, progress8_band="well_above"),
+        ),
+        metadata=lead.metadata,
+    )
+
+    say("5. Heron's headteacher corrects the attendance figure (the original stays in history)")
+    corrected = await academies.CorrectSubmission(
+        pb.CorrectSubmissionRequest(
+            academy_id=heron,
+            submission_id=submission.submission_id,
+            values=pb.DataValues(
+                kpis={"persistent_absence_percent": 14.2, "exclusions": 1},
+                attendance_percent=94.0,
+                progress8_score=-0.31,
+                progress8_band="below",
+            ),
+            reason="attendance recalculated after late registers",
+        ),
+        metadata=head.metadata,
+    )
+    for version in corrected.history:
+        say(
+            f"  revision {version.revision}: attendance {version.values.attendance_percent}% "
+            f"by {version.recorded_by.subject} ({version.recorded_by.role}) {version.reason}"
+        )
+
+    say("6. What the platform refuses, and why")
+    await _expect_refusal(result, "a malformed URN", lambda: academies.RegisterAcademy(
+        pb.RegisterAcademyRequest(trust_id=TRUST_ID, urn="12AB", name="X", phase_of_education="primary",
+                                  local_authority="Kent", date_joined="2026-09-01"),
+        metadata=ceo.metadata), say)
+    await _expect_refusal(result, "a duplicate URN", lambda: academies.RegisterAcademy(
+        pb.RegisterAcademyRequest(trust_id=TRUST_ID, urn="100001", name="Copy", phase_of_education="primary",
+                                  local_authority="Kent", date_joined="2026-09-01"),
+        metadata=ceo.metadata), say)
+    await _expect_refusal(result, "attendance above 100%", lambda: academies.SubmitData(
+        pb.SubmitDataRequest(academy_id=heron, period=pb.Period(academic_year="2026/27", term="spring"),
+                             return_type="termly_kpi", values=pb.DataValues(attendance_percent=104)),
+        metadata=head.metadata), say)
+    await _expect_refusal(result, "a malformed period", lambda: academies.SubmitData(
+        pb.SubmitDataRequest(academy_id=heron, period=pb.Period(academic_year="2026-2027", term="autumn"),
+                             return_type="termly_kpi", values=pb.DataValues(attendance_percent=95)),
+        metadata=head.metadata), say)
+    await _expect_refusal(result, "a headteacher submitting for another academy", lambda: academies.SubmitData(
+        pb.SubmitDataRequest(academy_id=kingfisher, period=pb.Period(academic_year="2026/27", term="spring"),
+                             return_type="termly_kpi", values=pb.DataValues(attendance_percent=95)),
+        metadata=head.metadata), say)
+    await _expect_refusal(result, "a call without a token", lambda: academies.GetAcademy(
+        pb.GetAcademyRequest(academy_id=heron)), say)
+
+    say("7. Heron's timeline in reporting (projected from Kafka)")
+    result.timeline = await wait_for_timeline(clients, head, heron, minimum=3)
+    for entry in result.timeline:
+        say(f"  {entry.occurred_at[:19]} {entry.event_type:<32} {entry.actor.subject} ({entry.actor.role})")
+        say(f"      {entry.summary}")
+    return result
+
+
+async def wait_for_timeline(
+    clients: PlatformClients, caller: Caller, academy_id: str, minimum: int, timeout: float = 30.0
+) -> list[reporting_pb2.TimelineEntry]:
+    """Reporting is eventually consistent: poll until ``minimum`` entries arrive."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        try:
+            timeline = await clients.reporting.GetAcademyTimeline(
+                reporting_pb2.GetAcademyTimelineRequest(academy_id=academy_id),
+                metadata=caller.metadata,
+            )
+            if len(timeline.entries) >= minimum:
+                return list(timeline.entries)
+        except grpc.aio.AioRpcError as error:
+            if error.code() != grpc.StatusCode.NOT_FOUND:
+                raise
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"the timeline of {academy_id} did not reach {minimum} entries")
+        await asyncio.sleep(0.05)
