@@ -1,0 +1,182 @@
+"""Given events, when a command, then events or a clear rejection."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from academies.domain import academy, submission, trust
+from chassis.envelope import Actor
+from chassis.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
+from contracts.academies.v1 import (
+    AcademyLeftTrust,
+    AcademyRegistered,
+    DataSubmitted,
+    DataValues,
+    Period,
+    SubmissionCorrected,
+)
+
+REGISTERED = AcademyRegistered(
+    trust_id="t1", academy_id="a1", urn="123456", name="Heron", phase_of_education="primary",
+    local_authority="Kent", date_joined=dt.date(2020, 9, 1), new_to_trust=False,
+)
+HEAD = Actor(subject="head", role="headteacher")
+NOW = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
+
+
+def given(*events):
+    state = None
+    for event in events:
+        state = academy.evolve(state, event)
+    return state
+
+
+def register(**overrides):
+    fields = dict(
+        trust_id="t1", academy_id="a1", urn="123456", name="Heron", phase_of_education="primary",
+        local_authority="Kent", date_joined="2020-09-01", new_to_trust=False,
+    )
+    return academy.RegisterAcademy(**{**fields, **overrides})
+
+
+def submit(**overrides):
+    fields = dict(
+        academy_id="a1", submission_id="s1", period=Period(academic_year="2026/27", term="autumn"),
+        return_type="termly_kpi", values=DataValues(attendance_percent=95.0),
+    )
+    return submission.SubmitData(**{**fields, **overrides})
+
+
+def test_registering_a_new_academy_records_it():
+    assert academy.decide_register(None, register()) == [REGISTERED]
+
+
+@pytest.mark.parametrize("urn", ["12345", "1234567", "12A456", ""])
+def test_a_malformed_urn_is_refused(urn):
+    with pytest.raises(InvalidArgument, match="URN must be six digits"):
+        academy.decide_register(None, register(urn=urn))
+
+
+def test_registering_twice_is_refused():
+    with pytest.raises(AlreadyExists):
+        academy.decide_register(given(REGISTERED), register())
+
+
+def test_unknown_phase_of_education_and_bad_dates_are_refused():
+    with pytest.raises(InvalidArgument, match="phase_of_education"):
+        academy.decide_register(None, register(phase_of_education="college"))
+    with pytest.raises(InvalidArgument, match="ISO date"):
+        academy.decide_register(None, register(date_joined="01/09/2020"))
+
+
+def test_details_change_records_only_what_differs():
+    events = academy.decide_change_details(
+        given(REGISTERED), academy.ChangeAcademyDetails("a1", name="Heron Academy", local_authority="Kent")
+    )
+    assert [e.model_dump(exclude_none=True) for e in events] == [
+        {"trust_id": "t1", "academy_id": "a1", "name": "Heron Academy"}
+    ]
+    assert academy.decide_change_details(given(REGISTERED), academy.ChangeAcademyDetails("a1", name="Heron")) == []
+
+
+def test_an_academy_that_left_takes_no_more_data():
+    left = AcademyLeftTrust(trust_id="t1", academy_id="a1", date_left=dt.date(2026, 8, 31), reason="transfer")
+    with pytest.raises(FailedPrecondition, match="left the trust"):
+        submission.decide_submit(given(REGISTERED, left), None, submit())
+
+
+def test_leaving_before_joining_is_refused():
+    with pytest.raises(InvalidArgument, match="before the academy joined"):
+        academy.decide_leave(given(REGISTERED), academy.RecordAcademyLeft("a1", "2019-01-01", "x"))
+
+
+def test_submitting_data_for_an_unknown_academy_is_refused():
+    with pytest.raises(NotFound, match="not registered"):
+        submission.decide_submit(None, None, submit())
+
+
+def test_submitting_data_records_it():
+    events = submission.decide_submit(given(REGISTERED), None, submit())
+    assert events == [
+        DataSubmitted(
+            trust_id="t1", academy_id="a1", submission_id="s1",
+            period=Period(academic_year="2026/27", term="autumn"), return_type="termly_kpi",
+            values=DataValues(attendance_percent=95.0),
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        (Period(academic_year="2026-27", term="autumn"), "must look like 2026/27"),
+        (Period(academic_year="2026/28", term="autumn"), "consecutive years"),
+        (Period(academic_year="2026/27", term="winter"), "term must be one of"),
+        (Period(academic_year="2026/27", term="autumn", half_term=3), "half_term must be"),
+    ],
+)
+def test_a_malformed_period_is_refused(period, message):
+    with pytest.raises(InvalidArgument, match=message):
+        submission.decide_submit(given(REGISTERED), None, submit(period=period))
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (DataValues(attendance_percent=100.5), "between 0 and 100"),
+        (DataValues(attendance_percent=-1), "between 0 and 100"),
+        (DataValues(progress8_score=0.2, progress8_band="below"), "contradicts"),
+        (DataValues(progress8_score=0.3, progress8_band="well_above"), "contradicts"),
+        (DataValues(progress8_score=-0.3, progress8_band="well_below"), "contradicts"),
+        (DataValues(progress8_band="excellent"), "progress8_band must be one of"),
+        (DataValues(progress8_score=7.0), "progress8_score must be between"),
+        (DataValues(), "at least one value"),
+    ],
+)
+def test_values_out_of_range_are_refused(values, message):
+    with pytest.raises(InvalidArgument, match=message):
+        submission.decide_submit(given(REGISTERED), None, submit(values=values))
+
+
+def test_return_types_fit_their_period():
+    with pytest.raises(InvalidArgument, match="half_term 1 or 2"):
+        submission.decide_submit(given(REGISTERED), None, submit(return_type="half_termly_data_drop"))
+    with pytest.raises(InvalidArgument, match="summer"):
+        submission.decide_submit(given(REGISTERED), None, submit(return_type="annual_summary"))
+
+
+def test_a_correction_supersedes_without_overwriting():
+    submitted = submission.decide_submit(given(REGISTERED), None, submit())[0]
+    state = submission.evolve(None, submitted, HEAD, NOW)
+    command = submission.CorrectSubmission("a1", "s1", DataValues(attendance_percent=96.0), "late registers")
+    events = submission.decide_correct(given(REGISTERED), state, command)
+    assert events == [
+        SubmissionCorrected(trust_id="t1", academy_id="a1", submission_id="s1", revision=2,
+                            values=DataValues(attendance_percent=96.0), reason="late registers")
+    ]
+    corrected = submission.evolve(state, events[0], HEAD, NOW)
+    assert corrected.effective.attendance_percent == 96.0
+    assert [r.values.attendance_percent for r in corrected.revisions] == [95.0, 96.0]
+
+
+def test_correcting_a_submission_that_does_not_exist_is_refused():
+    command = submission.CorrectSubmission("a1", "nope", DataValues(attendance_percent=96.0), "x")
+    with pytest.raises(NotFound, match="no submission nope"):
+        submission.decide_correct(given(REGISTERED), None, command)
+
+
+def test_a_correction_that_changes_nothing_is_refused():
+    submitted = submission.decide_submit(given(REGISTERED), None, submit())[0]
+    state = submission.evolve(None, submitted, HEAD, NOW)
+    with pytest.raises(FailedPrecondition, match="does not change"):
+        submission.decide_correct(
+            given(REGISTERED), state, submission.CorrectSubmission("a1", "s1", DataValues(attendance_percent=95.0), "x")
+        )
+
+
+def test_a_trust_is_created_once():
+    events = trust.decide_create(None, trust.CreateTrust("t1", "Demo", "focus-trust"))
+    state = trust.evolve(None, events[0])
+    with pytest.raises(AlreadyExists):
+        trust.decide_create(state, trust.CreateTrust("t1", "Demo", "focus-trust"))
