@@ -1,0 +1,22 @@
+"""The README's main job runs to the end (--once) and shows what happened."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+
+def test_demo_once_plays_the_scenario_and_exits_cleanly():
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "trust_local.cli", "demo", "--once"],
+        capture_output=True, text=True, timeout=240, env=env,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    out = result.stdout
+    assert "refused as expected: a malformed URN" in out
+    assert "PERMISSION_DENIED" in out and "UNAUTHENTICATED" in out
+    assert "academies.SubmissionCorrected" in out
+    assert "revision 2: attendance 94.0%" in out
+    assert "academies   127.0.0.1:" in out and "reporting   127.0.0.1:" in out
