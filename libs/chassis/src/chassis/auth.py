@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextvars
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -76,10 +77,15 @@ class Principal:
 
 
 class TokenService:
+    # Verified tokens are remembered (until they expire) because checking the
+    # signature on every call of a busy client costs more than the call itself.
+    _CACHE_SIZE = 4096
+
     def __init__(self, secret: str) -> None:
         if len(secret) < 32:
             raise ValueError("the token secret must be at least 32 characters")
         self._secret = secret
+        self._verified: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
 
     def mint(
         self,
@@ -103,6 +109,20 @@ class TokenService:
         return jwt.encode(claims, self._secret, algorithm="HS256")
 
     def verify(self, token: str) -> Principal:
+        cached = self._verified.get(token)
+        if cached is not None:
+            principal, expires_at = cached
+            if time.time() < expires_at:
+                self._verified.move_to_end(token)
+                return principal
+            del self._verified[token]
+        principal, expires_at = self._verify_signature(token)
+        self._verified[token] = (principal, expires_at)
+        if len(self._verified) > self._CACHE_SIZE:
+            self._verified.popitem(last=False)
+        return principal
+
+    def _verify_signature(self, token: str) -> tuple[Principal, float]:
         try:
             claims = jwt.decode(
                 token,
@@ -123,7 +143,8 @@ class TokenService:
         academies = claims.get("academies") or []
         if not isinstance(academies, list) or not all(isinstance(a, str) for a in academies):
             raise Unauthenticated("the bearer token's academies claim must be a list of ids")
-        return Principal(str(claims["sub"]), role, str(claims["trust"]), frozenset(academies))
+        principal = Principal(str(claims["sub"]), role, str(claims["trust"]), frozenset(academies))
+        return principal, float(claims["exp"])
 
 
 _current_principal: contextvars.ContextVar[Principal | None] = contextvars.ContextVar(

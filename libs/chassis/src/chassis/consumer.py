@@ -234,6 +234,9 @@ def subscribe_idempotent(
         batch=True,
         max_records=max_records,
         batch_timeout_ms=50,
+        # The mock broker (and a quiet topic) would hold a fetch for the default
+        # 500 ms; a short wait keeps time-to-visible low.
+        fetch_max_wait_ms=20,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.MANUAL,
     )

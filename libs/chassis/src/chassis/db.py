@@ -16,9 +16,17 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         )
 
 
+async def _release_reset(conn: asyncpg.Connection) -> None:
+    """On release, only end a transaction left open. The default reset query
+    (RESET ALL, UNLISTEN, advisory unlock, ...) is a round trip per release
+    for session state these services never set."""
+    if conn.is_in_transaction():
+        await conn.execute("ROLLBACK")
+
+
 async def create_pool(dsn: str, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
     pool = await asyncpg.create_pool(
-        dsn, min_size=min_size, max_size=max_size, init=_init_connection
+        dsn, min_size=min_size, max_size=max_size, init=_init_connection, reset=_release_reset
     )
     assert pool is not None
     return pool

@@ -8,6 +8,7 @@ changes after a reader has seen it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -19,8 +20,6 @@ from opentelemetry import trace
 from chassis.envelope import CausationContext, EventEnvelope, NewEvent
 from chassis.errors import ConcurrencyConflict
 from chassis.telemetry import current_trace_carrier
-
-NOTIFY_CHANNEL = "events_appended"
 
 SCHEMA = [
     """
@@ -79,6 +78,7 @@ class PostgresEventStore:
     def __init__(self, pool: asyncpg.Pool, source: str) -> None:
         self.pool = pool
         self.source = source  # the owning service's name, stamped on every envelope
+        self.appended = asyncio.Event()
 
     async def stream_version(self, conn: asyncpg.Connection, stream: str) -> int:
         version = await conn.fetchval(
@@ -127,7 +127,9 @@ class PostgresEventStore:
                 )
                 for index, event in enumerate(events)
             ]
-            current = await self.stream_version(conn, stream)
+            # A new stream needs no read: UNIQUE(stream, position) refuses a
+            # second first event. Otherwise check for a gap as well as a race.
+            current = await self.stream_version(conn, stream) if expected_version else 0
             if current != expected_version:
                 raise ConcurrencyConflict(
                     f"stream {stream} is at version {current}, not {expected_version}: "
@@ -152,7 +154,9 @@ class PostgresEventStore:
                     f"stream {stream} is at version {current}, not {expected_version}: "
                     "someone else changed it first; reload and try again"
                 ) from error
-            await conn.execute("SELECT pg_notify($1, $2)", NOTIFY_CHANNEL, stream)
+            # A hint for this process's relay; no NOTIFY, whose global commit
+            # lock would serialise every writer's commit (no group commit).
+            self.appended.set()
             return [
                 EventEnvelope(
                     event_id=event.event_id,

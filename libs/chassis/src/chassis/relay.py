@@ -34,7 +34,7 @@ from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 
 from chassis.envelope import EventEnvelope
-from chassis.eventstore import NOTIFY_CHANNEL, envelope_from_row
+from chassis.eventstore import envelope_from_row
 from chassis.telemetry import context_from_carrier, current_trace_carrier, kafka_headers
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,8 @@ RELAY_SCHEMA = [
 ]
 
 _RELAY_LOCK_KEY = 7061502
+_HOT_WINDOW = 0.05  # seconds of quick polling after activity
+_HOT_POLL = 0.002
 
 _SEQUENCE_SQL = """
 WITH horizon AS (
@@ -136,6 +138,7 @@ class OutboxRelay:
         name: str = "kafka",
         batch_size: int = 1000,
         idle_poll_seconds: float = 0.25,
+        wakeup: asyncio.Event | None = None,
     ) -> None:
         self._pool = pool
         self._publisher = publisher
@@ -144,27 +147,24 @@ class OutboxRelay:
         self._name = name
         self._batch_size = batch_size
         self._idle_poll = idle_poll_seconds
-        self._wakeup = asyncio.Event()
-        self._stopping = False
+        # Set by this process's event store on append (before the commit lands).
+        self._wakeup = wakeup or asyncio.Event()
 
     async def run(self) -> None:
         """Run until cancelled. Waits for the relay lock first (one relay per database)."""
         async with self._pool.acquire() as lock_conn:
             while not await lock_conn.fetchval("SELECT pg_try_advisory_lock($1)", _RELAY_LOCK_KEY):
                 await asyncio.sleep(1.0)
-            await lock_conn.add_listener(NOTIFY_CHANNEL, self._on_notify)
             try:
                 await self._loop()
             finally:
                 with contextlib.suppress(Exception):
-                    await lock_conn.remove_listener(NOTIFY_CHANNEL, self._on_notify)
                     await lock_conn.execute("SELECT pg_advisory_unlock($1)", _RELAY_LOCK_KEY)
-
-    def _on_notify(self, *_args: object) -> None:
-        self._wakeup.set()
 
     async def _loop(self) -> None:
         backoff = 0.1
+        loop = asyncio.get_running_loop()
+        hot_until = 0.0
         while True:
             try:
                 sequenced = await self.sequence_once()
@@ -178,10 +178,16 @@ class OutboxRelay:
                 backoff = min(backoff * 2, 5.0)
                 continue
             if sequenced or published:
+                hot_until = loop.time() + _HOT_WINDOW
                 continue  # more may be waiting; go again without sleeping
+            if loop.time() < hot_until:
+                # Just woken or just busy: commits land a moment after the hint.
+                await asyncio.sleep(_HOT_POLL)
+                continue
             self._wakeup.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), self._idle_poll)
+            hot_until = loop.time() + _HOT_WINDOW
 
     async def sequence_once(self) -> int:
         async with self._pool.acquire() as conn, conn.transaction():

@@ -112,7 +112,7 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
     if spec.topic_for is not None:
         publisher = AioKafkaPublisher(settings.kafka_bootstrap, client_id=f"{spec.name}-relay")
         await publisher.start()
-        relay = OutboxRelay(pool, publisher, spec.name, spec.topic_for)
+        relay = OutboxRelay(pool, publisher, spec.name, spec.topic_for, wakeup=store.appended)
         tasks.append(asyncio.create_task(relay.run(), name=f"{spec.name}-relay"))
     grpc_server = await start_grpc_server(
         settings.grpc_host,
@@ -128,8 +128,12 @@ async def serve(spec: ServiceSpec, settings: ServiceSettings | None = None) -> N
     """Run the service until SIGINT/SIGTERM, then shut down gracefully."""
     settings = settings or ServiceSettings()
     configure_logging(spec.name, settings.log_level)
-    provider = configure_tracing(spec.name, settings.otlp_endpoint, settings.trace_file)
-    AsyncPGInstrumentor().instrument()
+    provider = configure_tracing(
+        spec.name, settings.otlp_endpoint, settings.trace_file,
+        sample_ratio=settings.trace_sample_ratio,
+    )
+    if settings.trace_sql:
+        AsyncPGInstrumentor().instrument()
     running = await start_service(spec, settings)
     log.info("%s listening on %s:%d", spec.name, settings.grpc_host, running.port)
     if settings.ready_file:

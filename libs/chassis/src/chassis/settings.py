@@ -18,6 +18,11 @@ class ServiceSettings(BaseSettings):
     token_secret: str = LOCAL_DEV_SECRET
     otlp_endpoint: str | None = None
     trace_file: str | None = None
+    # Share of new traces recorded (a caller's sampling decision is always followed).
+    trace_sample_ratio: float = 1.0
+    # One span per SQL statement: detail for diagnosing, at a CPU cost per query
+    # that roughly halves a service's throughput; off unless asked for.
+    trace_sql: bool = False
     log_level: str = "INFO"
     # Where the ports a service actually bound are written (local launcher).
     ready_file: str | None = None

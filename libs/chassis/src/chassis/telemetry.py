@@ -8,6 +8,7 @@ publishes later from another task, continues the request's trace.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Sequence
 from typing import IO
@@ -16,6 +17,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 from opentelemetry.sdk.trace.export import (
     BatchSpanProcessor,
     ConsoleSpanExporter,
@@ -32,9 +34,32 @@ class JsonLinesSpanExporter(SpanExporter):
         self._file: IO[str] = open(path, "a", buffering=1)  # noqa: SIM115 - kept open
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        # ReadableSpan.to_json serialises the whole resource with every span,
+        # which costs more than the work being traced; write what a reader needs.
+        lines = []
+        for span in spans:
+            context = span.context
+            parent = span.parent
+            lines.append(
+                json.dumps(
+                    {
+                        "name": span.name,
+                        "context": {
+                            "trace_id": f"0x{context.trace_id:032x}" if context else None,
+                            "span_id": f"0x{context.span_id:016x}" if context else None,
+                        },
+                        "parent_id": f"0x{parent.span_id:016x}" if parent else None,
+                        "kind": span.kind.name,
+                        "start_time": span.start_time,
+                        "end_time": span.end_time,
+                        "status": span.status.status_code.name,
+                        "attributes": dict(span.attributes or {}),
+                    },
+                    default=str,
+                )
+            )
         with self._lock:
-            for span in spans:
-                self._file.write(span.to_json(indent=None) + "\n")
+            self._file.write("\n".join(lines) + "\n")
             self._file.flush()
         return SpanExportResult.SUCCESS
 
@@ -48,9 +73,16 @@ def configure_tracing(
     otlp_endpoint: str | None = None,
     trace_file: str | None = None,
     console: bool = False,
+    sample_ratio: float = 1.0,
 ) -> TracerProvider:
-    """Install a tracer provider for this process and return it (call shutdown on exit)."""
-    provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
+    """Install a tracer provider for this process and return it (call shutdown on exit).
+
+    Sampling follows the parent (a caller's decision holds across every hop)
+    and samples ``sample_ratio`` of new traces."""
+    provider = TracerProvider(
+        resource=Resource.create({"service.name": service_name}),
+        sampler=ParentBased(TraceIdRatioBased(sample_ratio)),
+    )
     exporters: list[SpanExporter] = []
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
@@ -61,7 +93,9 @@ def configure_tracing(
     if console:
         exporters.append(ConsoleSpanExporter())
     for exporter in exporters:
-        provider.add_span_processor(BatchSpanProcessor(exporter, schedule_delay_millis=200))
+        provider.add_span_processor(
+            BatchSpanProcessor(exporter, schedule_delay_millis=200, max_queue_size=8192)
+        )
     trace.set_tracer_provider(provider)
     return provider
 

@@ -66,11 +66,8 @@ def academy_from_row(row: Any) -> AcademyState:
     )
 
 
-async def fetch_academy(
-    conn: asyncpg.Connection, academy_id: str, lock: bool = False
-) -> AcademyState | None:
-    suffix = " FOR SHARE" if lock else ""
-    row = await conn.fetchrow(f"SELECT * FROM academy_view WHERE academy_id = $1{suffix}", academy_id)
+async def fetch_academy(conn: asyncpg.Connection, academy_id: str) -> AcademyState | None:
+    row = await conn.fetchrow("SELECT * FROM academy_view WHERE academy_id = $1", academy_id)
     return academy_from_row(row) if row else None
 
 

@@ -209,14 +209,16 @@ class AcademiesService:
         self, principal: Principal, command: submission_rules.SubmitData, correlation_id: str = ""
     ) -> submission_rules.SubmissionState:
         principal.require_role(SUBMIT_ROLES, "submitting data")
+        client_chosen_id = bool(command.submission_id.strip())
         submission_id = _require_id(command.submission_id, "submission_id")
         command = submission_rules.SubmitData(**{**command.__dict__, "submission_id": submission_id})
         async with self._pool.acquire() as conn, conn.transaction():
-            # FOR SHARE: an academy cannot leave while its data is being accepted.
-            academy = await views.fetch_academy(conn, command.academy_id, lock=True)
+            academy = await views.fetch_academy(conn, command.academy_id)
             if academy is not None:
                 principal.require_academy(academy.trust_id, academy.academy_id, "submitting data")
-            existing, _ = await self._load_submission(conn, submission_id)
+            existing = None
+            if client_chosen_id:  # a fresh uuid4 cannot exist yet; a client's id may
+                existing, _ = await self._load_submission(conn, submission_id)
             events = submission_rules.decide_submit(academy, existing, command)
             appended = await self._store.append(
                 conn,
@@ -255,7 +257,7 @@ class AcademiesService:
     ) -> submission_rules.SubmissionState:
         principal.require_role(SUBMIT_ROLES, "correcting a submission")
         async with self._pool.acquire() as conn, conn.transaction():
-            academy = await views.fetch_academy(conn, command.academy_id, lock=True)
+            academy = await views.fetch_academy(conn, command.academy_id)
             if academy is not None:
                 principal.require_academy(
                     academy.trust_id, academy.academy_id, "correcting a submission"
