@@ -15,7 +15,7 @@ import pytest
 
 os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
 
-from localinfra import MockKafkaCluster, PostgresCluster, start_mock_kafka, start_postgres  # noqa: E402
+from localinfra import MockKafkaCluster, PostgresCluster, start_mock_kafka, start_postgres
 
 
 @pytest.fixture(scope="session")

@@ -19,11 +19,11 @@ import time
 
 os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
 
-import asyncpg  # noqa: E402
-from chassis.auth import Role  # noqa: E402
-from trust.academies.v1 import academies_pb2 as pb  # noqa: E402
-from trust_local.clients import PlatformClients  # noqa: E402
-from trust_local.launcher import start_platform  # noqa: E402
+import asyncpg
+from chassis.auth import Role
+from trust.academies.v1 import academies_pb2 as pb
+from trust_local.clients import PlatformClients
+from trust_local.launcher import start_platform
 
 TRUST = "bench-trust"
 ACADEMIES = 64
@@ -37,19 +37,31 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def main(commands: int, clients_count: int) -> None:
-    print(f"starting the platform (fsync on) ... ", end="", flush=True)
+    print("starting the platform (fsync on) ... ", end="", flush=True)
     platform = await asyncio.to_thread(start_platform, ("academies", "reporting"), True, "WARNING")
     print("ready")
-    clients = PlatformClients({n: s.address for n, s in platform.services.items()}, platform.token_secret)
+    clients = PlatformClients(
+        {n: s.address for n, s in platform.services.items()}, platform.token_secret
+    )
     try:
         ceo = clients.caller("ceo@bench", Role.CHIEF_EXECUTIVE, TRUST)
-        await clients.academies.CreateTrust(pb.CreateTrustRequest(trust_id=TRUST, name="Bench", framework="x"),
-                                            metadata=ceo.metadata)
+        await clients.academies.CreateTrust(
+            pb.CreateTrustRequest(trust_id=TRUST, name="Bench", framework="x"),
+            metadata=ceo.metadata,
+        )
         academy_ids = []
         for i in range(ACADEMIES):
-            academy = await clients.academies.RegisterAcademy(pb.RegisterAcademyRequest(
-                trust_id=TRUST, urn=f"{300000 + i}", name=f"Academy {i}", phase_of_education="secondary",
-                local_authority="Kent", date_joined="2020-09-01"), metadata=ceo.metadata)
+            academy = await clients.academies.RegisterAcademy(
+                pb.RegisterAcademyRequest(
+                    trust_id=TRUST,
+                    urn=f"{300000 + i}",
+                    name=f"Academy {i}",
+                    phase_of_education="secondary",
+                    local_authority="Kent",
+                    date_joined="2020-09-01",
+                ),
+                metadata=ceo.metadata,
+            )
             academy_ids.append(academy.academy_id)
         lead = clients.caller("lead@bench", Role.IMPROVEMENT_LEAD, TRUST, academy_ids)
 
@@ -58,7 +70,9 @@ async def main(commands: int, clients_count: int) -> None:
             await asyncio.sleep(0.05)
         watermark = await reporting_db.fetchval("SELECT max(global_position) FROM timeline_entries")
 
-        slots = [(a, year, term) for year in range(2000, 2100) for term in TERMS for a in academy_ids]
+        slots = [
+            (a, year, term) for year in range(2000, 2100) for term in TERMS for a in academy_ids
+        ]
         assert commands <= len(slots), f"at most {len(slots)} commands"
         queue: asyncio.Queue = asyncio.Queue()
         for slot in slots[:commands]:
@@ -70,11 +84,13 @@ async def main(commands: int, clients_count: int) -> None:
             while not queue.empty():
                 academy_id, year, term = queue.get_nowait()
                 request = pb.SubmitDataRequest(
-                    academy_id=academy_id, return_type="termly_kpi",
+                    academy_id=academy_id,
+                    return_type="termly_kpi",
                     period=pb.Period(academic_year=f"{year}/{(year + 1) % 100:02d}", term=term),
-                    values=pb.DataValues(attendance_percent=95.5, kpis={"exclusions": 1.0}))
+                    values=pb.DataValues(attendance_percent=95.5, kpis={"exclusions": 1.0}),
+                )
                 start = time.perf_counter()
-                reply = await clients.academies.SubmitData(request, metadata=lead.metadata)
+                await clients.academies.SubmitData(request, metadata=lead.metadata)
                 latencies.append(time.perf_counter() - start)
                 sent_at[(academy_id, f"{year}/{(year + 1) % 100:02d} {term}")] = start
 
@@ -87,7 +103,9 @@ async def main(commands: int, clients_count: int) -> None:
             while not done.is_set() or len(visible_at) < commands:
                 rows = await reporting_db.fetch(
                     "SELECT global_position, academy_id, summary FROM timeline_entries "
-                    "WHERE global_position > $1", low)
+                    "WHERE global_position > $1",
+                    low,
+                )
                 now = time.perf_counter()
                 for row in rows:
                     if row["global_position"] in seen_positions:
@@ -111,12 +129,18 @@ async def main(commands: int, clients_count: int) -> None:
         await reporting_db.close()
 
         to_visible = [visible_at[f"{a}|{p}"] - t for (a, p), t in sent_at.items()]
-        print(f"\nSubmitData end to end: {commands} commands, {clients_count} concurrent clients, 2 cores")
+        print(
+            f"\nSubmitData end to end: {commands} commands, {clients_count} concurrent clients, 2 cores"
+        )
         print(f"  throughput           {commands / elapsed:8.0f} commands/s")
-        print(f"  call latency         p50 {percentile(latencies, .5) * 1000:6.1f} ms   "
-              f"p99 {percentile(latencies, .99) * 1000:6.1f} ms")
-        print(f"  time to visible      p50 {percentile(to_visible, .5) * 1000:6.1f} ms   "
-              f"p99 {percentile(to_visible, .99) * 1000:6.1f} ms   (timeline in reporting)")
+        print(
+            f"  call latency         p50 {percentile(latencies, 0.5) * 1000:6.1f} ms   "
+            f"p99 {percentile(latencies, 0.99) * 1000:6.1f} ms"
+        )
+        print(
+            f"  time to visible      p50 {percentile(to_visible, 0.5) * 1000:6.1f} ms   "
+            f"p99 {percentile(to_visible, 0.99) * 1000:6.1f} ms   (timeline in reporting)"
+        )
         print(f"  mean call latency    {statistics.mean(latencies) * 1000:6.1f} ms")
     finally:
         await clients.close()
@@ -124,7 +148,9 @@ async def main(commands: int, clients_count: int) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--commands", type=int, default=6000)
     parser.add_argument("--clients", type=int, default=32)
     args = parser.parse_args()

@@ -17,7 +17,9 @@ def test_committed_schemas_match_the_models():
     committed = {p.name: p.read_text() for p in SCHEMA_DIR.glob("*.json")}
     assert set(committed) == set(generated), "run: uv run python -m contracts.export"
     for name, schema in generated.items():
-        assert committed[name] == render(schema), f"{name} changed: a published version is never changed in place"
+        assert committed[name] == render(schema), (
+            f"{name} changed: a published version is never changed in place"
+        )
 
 
 def test_every_event_carries_the_trust_and_a_type():
@@ -28,8 +30,12 @@ def test_every_event_carries_the_trust_and_a_type():
 
 def test_an_event_validates_against_its_published_schema():
     event = DataSubmitted(
-        trust_id="t", academy_id="a", submission_id="s", period=Period(academic_year="2026/27", term="autumn"),
-        return_type="termly_kpi", values=DataValues(attendance_percent=95),
+        trust_id="t",
+        academy_id="a",
+        submission_id="s",
+        period=Period(academic_year="2026/27", term="autumn"),
+        return_type="termly_kpi",
+        values=DataValues(attendance_percent=95),
     )
     schema = json.loads((SCHEMA_DIR / "academies.DataSubmitted.v1.json").read_text())
     jsonschema.validate(event.model_dump(mode="json"), schema)

@@ -11,7 +11,10 @@ def test_demo_once_plays_the_scenario_and_exits_cleanly():
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     result = subprocess.run(
         [sys.executable, "-m", "trust_local.cli", "demo", "--once"],
-        capture_output=True, text=True, timeout=240, env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env=env,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     out = result.stdout

@@ -26,14 +26,19 @@ def test_docker_compose_file_is_valid():
     assert compose, "docker-compose is missing: scripts/setup installs Debian's package"
     result = subprocess.run(
         [compose, "-f", str(ROOT / "docker-compose.yml"), "config", "-q"],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.docker
-@pytest.mark.skipif(not _docker_engine_reachable(), reason="no Docker engine on this machine; "
-                    "testcontainers needs one (the mock broker and local PostgreSQL cover the rest)")
+@pytest.mark.skipif(
+    not _docker_engine_reachable(),
+    reason="no Docker engine on this machine; "
+    "testcontainers needs one (the mock broker and local PostgreSQL cover the rest)",
+)
 async def test_event_store_and_relay_on_real_postgres_and_apache_kafka():
     import asyncio
 
@@ -45,7 +50,10 @@ async def test_event_store_and_relay_on_real_postgres_and_apache_kafka():
     from testcontainers.kafka import KafkaContainer
     from testcontainers.postgres import PostgresContainer
 
-    with PostgresContainer("postgres:16") as pg, KafkaContainer("confluentinc/cp-kafka:7.6.0").with_kraft() as kafka:
+    with (
+        PostgresContainer("postgres:16") as pg,
+        KafkaContainer("confluentinc/cp-kafka:7.6.0").with_kraft() as kafka,
+    ):
         dsn = pg.get_connection_url().replace("postgresql+psycopg2", "postgresql")
         bootstrap = kafka.get_bootstrap_server()
         pool = await create_pool(dsn)
@@ -60,7 +68,9 @@ async def test_event_store_and_relay_on_real_postgres_and_apache_kafka():
         await relay.sequence_once()
         assert await relay.publish_once() == 1
         await publisher.stop()
-        consumer = AIOKafkaConsumer("docker.test", bootstrap_servers=bootstrap, auto_offset_reset="earliest")
+        consumer = AIOKafkaConsumer(
+            "docker.test", bootstrap_servers=bootstrap, auto_offset_reset="earliest"
+        )
         await consumer.start()
         record = await asyncio.wait_for(consumer.getone(), 30)
         await consumer.stop()

@@ -39,14 +39,20 @@ class TrustFixture:
 
     async def setup(self) -> TrustFixture:
         await self.clients.academies.CreateTrust(
-            pb.CreateTrustRequest(trust_id=self.trust_id, name="Test Trust", framework="focus-trust"),
+            pb.CreateTrustRequest(
+                trust_id=self.trust_id, name="Test Trust", framework="focus-trust"
+            ),
             metadata=self.ceo.metadata,
         )
         for urn, name in (("200001", "Alder Academy"), ("200002", "Birch Academy")):
             academy = await self.clients.academies.RegisterAcademy(
                 pb.RegisterAcademyRequest(
-                    trust_id=self.trust_id, urn=urn, name=name, phase_of_education="primary",
-                    local_authority="Kent", date_joined="2020-09-01",
+                    trust_id=self.trust_id,
+                    urn=urn,
+                    name=name,
+                    phase_of_education="primary",
+                    local_authority="Kent",
+                    date_joined="2020-09-01",
                 ),
                 metadata=self.ceo.metadata,
             )
@@ -54,7 +60,9 @@ class TrustFixture:
         return self
 
     def caller(self, role: Role, academies: list[str] | None = None, subject: str = ""):
-        return self.clients.caller(subject or f"{role.value}@trust", role, self.trust_id, academies or [])
+        return self.clients.caller(
+            subject or f"{role.value}@trust", role, self.trust_id, academies or []
+        )
 
 
 @pytest.fixture

@@ -11,7 +11,9 @@ from trust_local.scenario import wait_for_timeline
 from .conftest import submit_request
 
 
-async def test_malformed_and_oversized_messages_go_to_the_dead_letter_topic(platform, clients, trust):
+async def test_malformed_and_oversized_messages_go_to_the_dead_letter_topic(
+    platform, clients, trust
+):
     producer = AIOKafkaProducer(bootstrap_servers=platform.kafka.bootstrap_servers)
     await producer.start()
     await producer.send_and_wait("academies.academy", b'{"event_type": 1', key=b"x")
@@ -24,8 +26,11 @@ async def test_malformed_and_oversized_messages_go_to_the_dead_letter_topic(plat
     # The consumer kept going: the submission after the poison reached the timeline.
     await wait_for_timeline(clients, head, alder, minimum=2)
 
-    dead = AIOKafkaConsumer("academies.academy.dlq", bootstrap_servers=platform.kafka.bootstrap_servers,
-                            auto_offset_reset="earliest")
+    dead = AIOKafkaConsumer(
+        "academies.academy.dlq",
+        bootstrap_servers=platform.kafka.bootstrap_servers,
+        auto_offset_reset="earliest",
+    )
     await dead.start()
     reasons: list[str] = []
     try:
@@ -40,14 +45,17 @@ async def test_malformed_and_oversized_messages_go_to_the_dead_letter_topic(plat
     assert any("exceeds the limit" in r for r in reasons), reasons
 
 
-async def test_a_killed_reporting_service_loses_nothing_and_applies_nothing_twice(platform, clients, trust):
+async def test_a_killed_reporting_service_loses_nothing_and_applies_nothing_twice(
+    platform, clients, trust
+):
     alder = trust.academy_ids[0]
     lead = trust.caller(Role.IMPROVEMENT_LEAD, [alder])
     reporting = platform.services["reporting"]
     reporting.kill()
     for year in range(2030, 2040):
         await clients.academies.SubmitData(
-            submit_request(alder, year=f"{year}/{(year + 1) % 100:02d}"), metadata=lead.metadata)
+            submit_request(alder, year=f"{year}/{(year + 1) % 100:02d}"), metadata=lead.metadata
+        )
     await asyncio.to_thread(reporting.restart)
     timeline = await wait_for_timeline(clients, lead, alder, minimum=11, timeout=60)
     assert len(timeline) == 11
@@ -60,7 +68,8 @@ async def test_a_killed_academies_service_keeps_every_acknowledged_event(platfor
     acknowledged = 0
     for year in range(2040, 2045):
         await clients.academies.SubmitData(
-            submit_request(birch, year=f"{year}/{(year + 1) % 100:02d}"), metadata=lead.metadata)
+            submit_request(birch, year=f"{year}/{(year + 1) % 100:02d}"), metadata=lead.metadata
+        )
         acknowledged += 1
     academies = platform.services["academies"]
     academies.kill()  # the relay may not have published them yet

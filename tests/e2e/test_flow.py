@@ -34,8 +34,10 @@ async def test_register_submit_correct_shows_on_the_timeline_with_actors_in_one_
         submitted = await clients.academies.SubmitData(submit_request(academy_id), metadata=traced)
         corrected = await clients.academies.CorrectSubmission(
             pb.CorrectSubmissionRequest(
-                academy_id=academy_id, submission_id=submitted.submission_id,
-                values=pb.DataValues(attendance_percent=96.5), reason="late registers",
+                academy_id=academy_id,
+                submission_id=submitted.submission_id,
+                values=pb.DataValues(attendance_percent=96.5),
+                reason="late registers",
             ),
             metadata=traced,
         )
@@ -79,14 +81,18 @@ async def _spans_of_trace(platform, trace_id: str, needed: set[str], timeout: fl
             except FileNotFoundError:
                 pass
         services = {service for service, _ in found}
-        if needed <= services and any(n.startswith("project academies.SubmissionCorrected") for _, n in found):
+        if needed <= services and any(
+            n.startswith("project academies.SubmissionCorrected") for _, n in found
+        ):
             return found
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"trace {trace_id} spans found: {found}")
         await asyncio.sleep(0.2)
 
 
-async def test_the_timeline_rebuilt_from_the_feeds_equals_the_live_projection(platform, clients, trust):
+async def test_the_timeline_rebuilt_from_the_feeds_equals_the_live_projection(
+    platform, clients, trust
+):
     academy_id = trust.academy_ids[1]
     lead = trust.caller(Role.IMPROVEMENT_LEAD, [academy_id])
     for term in ("autumn", "spring", "summer"):

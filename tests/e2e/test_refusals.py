@@ -37,33 +37,78 @@ async def test_bad_input_is_refused_clearly_and_appends_nothing(platform, client
 
     def register(urn: str):
         return academies.RegisterAcademy(
-            pb.RegisterAcademyRequest(trust_id=trust.trust_id, urn=urn, name="X",
-                                      phase_of_education="primary", local_authority="Kent",
-                                      date_joined="2026-09-01"), metadata=ceo)
+            pb.RegisterAcademyRequest(
+                trust_id=trust.trust_id,
+                urn=urn,
+                name="X",
+                phase_of_education="primary",
+                local_authority="Kent",
+                date_joined="2026-09-01",
+            ),
+            metadata=ceo,
+        )
 
     await _refused(register("12345"), grpc.StatusCode.INVALID_ARGUMENT, "URN must be six digits")
-    await _refused(register("200001"), grpc.StatusCode.ALREADY_EXISTS, "URN 200001 is already registered")
-    await _refused(academies.SubmitData(submit_request("no-such-academy"), metadata=ceo),
-                   grpc.StatusCode.NOT_FOUND, "not registered")
-    await _refused(academies.SubmitData(submit_request(alder, year="2026/2027"), metadata=head),
-                   grpc.StatusCode.INVALID_ARGUMENT, "academic_year must look like 2026/27")
-    await _refused(academies.SubmitData(submit_request(alder, term="spring", attendance=101), metadata=head),
-                   grpc.StatusCode.INVALID_ARGUMENT, "attendance_percent must be between 0 and 100")
-    await _refused(academies.SubmitData(submit_request(alder), metadata=head),
-                   grpc.StatusCode.ALREADY_EXISTS, "correct that one instead")
+    await _refused(
+        register("200001"), grpc.StatusCode.ALREADY_EXISTS, "URN 200001 is already registered"
+    )
+    await _refused(
+        academies.SubmitData(submit_request("no-such-academy"), metadata=ceo),
+        grpc.StatusCode.NOT_FOUND,
+        "not registered",
+    )
+    await _refused(
+        academies.SubmitData(submit_request(alder, year="2026/2027"), metadata=head),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "academic_year must look like 2026/27",
+    )
+    await _refused(
+        academies.SubmitData(submit_request(alder, term="spring", attendance=101), metadata=head),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "attendance_percent must be between 0 and 100",
+    )
+    await _refused(
+        academies.SubmitData(submit_request(alder), metadata=head),
+        grpc.StatusCode.ALREADY_EXISTS,
+        "correct that one instead",
+    )
     contradiction = pb.SubmitDataRequest(
-        academy_id=alder, period=pb.Period(academic_year="2026/27", term="summer"), return_type="termly_kpi",
-        values=pb.DataValues(progress8_score=0.4, progress8_band="below"))
-    await _refused(academies.SubmitData(contradiction, metadata=head),
-                   grpc.StatusCode.INVALID_ARGUMENT, "contradicts")
-    await _refused(academies.CorrectSubmission(
-        pb.CorrectSubmissionRequest(academy_id=alder, submission_id="missing",
-                                    values=pb.DataValues(attendance_percent=90), reason="x"), metadata=head),
-        grpc.StatusCode.NOT_FOUND, "no submission missing")
-    await _refused(academies.CorrectSubmission(
-        pb.CorrectSubmissionRequest(academy_id=alder, submission_id=submitted.submission_id,
-                                    values=pb.DataValues(attendance_percent=90), reason=""), metadata=head),
-        grpc.StatusCode.INVALID_ARGUMENT, "reason must not be empty")
+        academy_id=alder,
+        period=pb.Period(academic_year="2026/27", term="summer"),
+        return_type="termly_kpi",
+        values=pb.DataValues(progress8_score=0.4, progress8_band="below"),
+    )
+    await _refused(
+        academies.SubmitData(contradiction, metadata=head),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "contradicts",
+    )
+    await _refused(
+        academies.CorrectSubmission(
+            pb.CorrectSubmissionRequest(
+                academy_id=alder,
+                submission_id="missing",
+                values=pb.DataValues(attendance_percent=90),
+                reason="x",
+            ),
+            metadata=head,
+        ),
+        grpc.StatusCode.NOT_FOUND,
+        "no submission missing",
+    )
+    await _refused(
+        academies.CorrectSubmission(
+            pb.CorrectSubmissionRequest(
+                academy_id=alder,
+                submission_id=submitted.submission_id,
+                values=pb.DataValues(attendance_percent=90),
+                reason="",
+            ),
+            metadata=head,
+        ),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "reason must not be empty",
+    )
     assert await _event_count(platform) == before
 
 
@@ -76,34 +121,66 @@ async def test_access_follows_the_academy_and_the_role(platform, clients, trust)
     finance = trust.caller(Role.FINANCE).metadata
     before = await _event_count(platform)
 
-    await _refused(academies.SubmitData(submit_request(birch), metadata=head),
-                   grpc.StatusCode.PERMISSION_DENIED, "outside your scope")
-    await _refused(academies.SubmitData(submit_request(alder), metadata=lead),
-                   grpc.StatusCode.PERMISSION_DENIED, "outside your scope")
-    await _refused(academies.SubmitData(submit_request(alder), metadata=trustee),
-                   grpc.StatusCode.PERMISSION_DENIED, "needs one of the roles")
-    await _refused(academies.RegisterAcademy(pb.RegisterAcademyRequest(trust_id=trust.trust_id), metadata=head),
-                   grpc.StatusCode.PERMISSION_DENIED, "needs one of the roles")
-    await _refused(academies.GetAcademy(pb.GetAcademyRequest(academy_id=birch), metadata=head),
-                   grpc.StatusCode.PERMISSION_DENIED, "outside your scope")
+    await _refused(
+        academies.SubmitData(submit_request(birch), metadata=head),
+        grpc.StatusCode.PERMISSION_DENIED,
+        "outside your scope",
+    )
+    await _refused(
+        academies.SubmitData(submit_request(alder), metadata=lead),
+        grpc.StatusCode.PERMISSION_DENIED,
+        "outside your scope",
+    )
+    await _refused(
+        academies.SubmitData(submit_request(alder), metadata=trustee),
+        grpc.StatusCode.PERMISSION_DENIED,
+        "needs one of the roles",
+    )
+    await _refused(
+        academies.RegisterAcademy(
+            pb.RegisterAcademyRequest(trust_id=trust.trust_id), metadata=head
+        ),
+        grpc.StatusCode.PERMISSION_DENIED,
+        "needs one of the roles",
+    )
+    await _refused(
+        academies.GetAcademy(pb.GetAcademyRequest(academy_id=birch), metadata=head),
+        grpc.StatusCode.PERMISSION_DENIED,
+        "outside your scope",
+    )
     other_ceo = clients.caller("ceo@other", Role.CHIEF_EXECUTIVE, "another-trust").metadata
-    await _refused(academies.GetAcademy(pb.GetAcademyRequest(academy_id=alder), metadata=other_ceo),
-                   grpc.StatusCode.PERMISSION_DENIED, "outside your scope")
-    await _refused(academies.GetAcademy(pb.GetAcademyRequest(academy_id=alder)),
-                   grpc.StatusCode.UNAUTHENTICATED, "needs a bearer token")
+    await _refused(
+        academies.GetAcademy(pb.GetAcademyRequest(academy_id=alder), metadata=other_ceo),
+        grpc.StatusCode.PERMISSION_DENIED,
+        "outside your scope",
+    )
+    await _refused(
+        academies.GetAcademy(pb.GetAcademyRequest(academy_id=alder)),
+        grpc.StatusCode.UNAUTHENTICATED,
+        "needs a bearer token",
+    )
     token = trust.caller(Role.CHIEF_EXECUTIVE).token
     tampered = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
-    await _refused(academies.GetAcademy(pb.GetAcademyRequest(academy_id=alder),
-                                        metadata=(("authorization", f"Bearer {tampered}"),)),
-                   grpc.StatusCode.UNAUTHENTICATED, "not valid")
+    await _refused(
+        academies.GetAcademy(
+            pb.GetAcademyRequest(academy_id=alder),
+            metadata=(("authorization", f"Bearer {tampered}"),),
+        ),
+        grpc.StatusCode.UNAUTHENTICATED,
+        "not valid",
+    )
     assert await _event_count(platform) == before
 
     # What each may do, they can.
     await academies.SubmitData(submit_request(alder), metadata=head)
     await academies.SubmitData(submit_request(birch), metadata=lead)
-    listed = await academies.ListAcademies(pb.ListAcademiesRequest(trust_id=trust.trust_id), metadata=head)
+    listed = await academies.ListAcademies(
+        pb.ListAcademiesRequest(trust_id=trust.trust_id), metadata=head
+    )
     assert [a.academy_id for a in listed.academies] == [alder]
-    listed = await academies.ListAcademies(pb.ListAcademiesRequest(trust_id=trust.trust_id), metadata=finance)
+    listed = await academies.ListAcademies(
+        pb.ListAcademiesRequest(trust_id=trust.trust_id), metadata=finance
+    )
     assert len(listed.academies) == 2
 
 
@@ -111,14 +188,24 @@ async def test_an_academy_that_left_keeps_its_history_and_takes_no_data(clients,
     academies = clients.academies
     birch = trust.academy_ids[1]
     changed = await academies.ChangeAcademyDetails(
-        pb.ChangeAcademyDetailsRequest(academy_id=birch, name="Birch Primary Academy"), metadata=trust.ceo.metadata)
+        pb.ChangeAcademyDetailsRequest(academy_id=birch, name="Birch Primary Academy"),
+        metadata=trust.ceo.metadata,
+    )
     assert changed.name == "Birch Primary Academy" and changed.version == 2
     left = await academies.RecordAcademyLeft(
-        pb.RecordAcademyLeftRequest(academy_id=birch, date_left="2026-08-31", reason="moved to another trust"),
-        metadata=trust.ceo.metadata)
+        pb.RecordAcademyLeftRequest(
+            academy_id=birch, date_left="2026-08-31", reason="moved to another trust"
+        ),
+        metadata=trust.ceo.metadata,
+    )
     assert left.status == "left"
-    await _refused(academies.SubmitData(submit_request(birch), metadata=trust.ceo.metadata),
-                   grpc.StatusCode.FAILED_PRECONDITION, "left the trust")
+    await _refused(
+        academies.SubmitData(submit_request(birch), metadata=trust.ceo.metadata),
+        grpc.StatusCode.FAILED_PRECONDITION,
+        "left the trust",
+    )
     listed = await academies.ListAcademies(
-        pb.ListAcademiesRequest(trust_id=trust.trust_id, include_left=True), metadata=trust.ceo.metadata)
+        pb.ListAcademiesRequest(trust_id=trust.trust_id, include_left=True),
+        metadata=trust.ceo.metadata,
+    )
     assert {a.status for a in listed.academies} == {"open", "left"}

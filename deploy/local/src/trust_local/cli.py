@@ -1,7 +1,7 @@
 """``trust-local``: run the whole platform on this machine.
 
-    trust-local demo          start everything, play the demo, keep serving (Ctrl-C stops)
-    trust-local demo --once   play the demo and exit (used by the tests)
+trust-local demo          start everything, play the demo, keep serving (Ctrl-C stops)
+trust-local demo --once   play the demo and exit (used by the tests)
 """
 
 from __future__ import annotations

@@ -41,4 +41,4 @@ class PlatformClients:
 
     async def close(self) -> None:
         for channel in self._channels.values():
-            await channel.close()
+            await channel.close(grace=None)

@@ -64,7 +64,9 @@ class ServiceProcess:
                 return
             time.sleep(0.05)
         self.stop()
-        raise RuntimeError(f"service {self.name} did not start in {timeout}s:\n" + _tail(self.log_path))
+        raise RuntimeError(
+            f"service {self.name} did not start in {timeout}s:\n" + _tail(self.log_path)
+        )
 
     def kill(self) -> None:
         """A crash: SIGKILL, no graceful shutdown."""

@@ -55,7 +55,9 @@ async def run_demo(clients: PlatformClients, say: Callable[[str], None] = print)
 
     say(f"1. The chief executive creates the trust {TRUST_ID!r}")
     await academies.CreateTrust(
-        pb.CreateTrustRequest(trust_id=TRUST_ID, name="Demo Learning Trust", framework="focus-trust"),
+        pb.CreateTrustRequest(
+            trust_id=TRUST_ID, name="Demo Learning Trust", framework="focus-trust"
+        ),
         metadata=ceo.metadata,
     )
 
@@ -63,8 +65,13 @@ async def run_demo(clients: PlatformClients, say: Callable[[str], None] = print)
     for urn, name, phase, authority, joined in ACADEMIES:
         academy = await academies.RegisterAcademy(
             pb.RegisterAcademyRequest(
-                trust_id=TRUST_ID, urn=urn, name=name, phase_of_education=phase,
-                local_authority=authority, date_joined=joined, new_to_trust=joined >= "2025",
+                trust_id=TRUST_ID,
+                urn=urn,
+                name=name,
+                phase_of_education=phase,
+                local_authority=authority,
+                date_joined=joined,
+                new_to_trust=joined >= "2025",
             ),
             metadata=ceo.metadata,
         )
@@ -72,7 +79,9 @@ async def run_demo(clients: PlatformClients, say: Callable[[str], None] = print)
         say(f"  {academy.name} (URN {academy.urn}) -> {academy.academy_id}")
     heron, kingfisher, _wren = result.academy_ids
     head = clients.caller("head@heron.sch.uk", Role.HEADTEACHER, TRUST_ID, [heron])
-    lead = clients.caller("aip@demo-trust.org", Role.IMPROVEMENT_LEAD, TRUST_ID, [heron, kingfisher])
+    lead = clients.caller(
+        "aip@demo-trust.org", Role.IMPROVEMENT_LEAD, TRUST_ID, [heron, kingfisher]
+    )
 
     say("3. Heron's headteacher submits the autumn 2026/27 termly KPIs")
     submission = await academies.SubmitData(
@@ -90,7 +99,9 @@ async def run_demo(clients: PlatformClients, say: Callable[[str], None] = print)
         metadata=head.metadata,
     )
     result.submission_id = submission.submission_id
-    say(f"  submission {submission.submission_id}: attendance {submission.effective.attendance_percent}%")
+    say(
+        f"  submission {submission.submission_id}: attendance {submission.effective.attendance_percent}%"
+    )
 
     say("4. The improvement lead submits Kingfisher's first half-term data drop")
     await academies.SubmitData(
@@ -125,33 +136,93 @@ async def run_demo(clients: PlatformClients, say: Callable[[str], None] = print)
         )
 
     say("6. What the platform refuses, and why")
-    await _expect_refusal(result, "a malformed URN", lambda: academies.RegisterAcademy(
-        pb.RegisterAcademyRequest(trust_id=TRUST_ID, urn="12AB", name="X", phase_of_education="primary",
-                                  local_authority="Kent", date_joined="2026-09-01"),
-        metadata=ceo.metadata), say)
-    await _expect_refusal(result, "a duplicate URN", lambda: academies.RegisterAcademy(
-        pb.RegisterAcademyRequest(trust_id=TRUST_ID, urn="100001", name="Copy", phase_of_education="primary",
-                                  local_authority="Kent", date_joined="2026-09-01"),
-        metadata=ceo.metadata), say)
-    await _expect_refusal(result, "attendance above 100%", lambda: academies.SubmitData(
-        pb.SubmitDataRequest(academy_id=heron, period=pb.Period(academic_year="2026/27", term="spring"),
-                             return_type="termly_kpi", values=pb.DataValues(attendance_percent=104)),
-        metadata=head.metadata), say)
-    await _expect_refusal(result, "a malformed period", lambda: academies.SubmitData(
-        pb.SubmitDataRequest(academy_id=heron, period=pb.Period(academic_year="2026-2027", term="autumn"),
-                             return_type="termly_kpi", values=pb.DataValues(attendance_percent=95)),
-        metadata=head.metadata), say)
-    await _expect_refusal(result, "a headteacher submitting for another academy", lambda: academies.SubmitData(
-        pb.SubmitDataRequest(academy_id=kingfisher, period=pb.Period(academic_year="2026/27", term="spring"),
-                             return_type="termly_kpi", values=pb.DataValues(attendance_percent=95)),
-        metadata=head.metadata), say)
-    await _expect_refusal(result, "a call without a token", lambda: academies.GetAcademy(
-        pb.GetAcademyRequest(academy_id=heron)), say)
+    await _expect_refusal(
+        result,
+        "a malformed URN",
+        lambda: academies.RegisterAcademy(
+            pb.RegisterAcademyRequest(
+                trust_id=TRUST_ID,
+                urn="12AB",
+                name="X",
+                phase_of_education="primary",
+                local_authority="Kent",
+                date_joined="2026-09-01",
+            ),
+            metadata=ceo.metadata,
+        ),
+        say,
+    )
+    await _expect_refusal(
+        result,
+        "a duplicate URN",
+        lambda: academies.RegisterAcademy(
+            pb.RegisterAcademyRequest(
+                trust_id=TRUST_ID,
+                urn="100001",
+                name="Copy",
+                phase_of_education="primary",
+                local_authority="Kent",
+                date_joined="2026-09-01",
+            ),
+            metadata=ceo.metadata,
+        ),
+        say,
+    )
+    await _expect_refusal(
+        result,
+        "attendance above 100%",
+        lambda: academies.SubmitData(
+            pb.SubmitDataRequest(
+                academy_id=heron,
+                period=pb.Period(academic_year="2026/27", term="spring"),
+                return_type="termly_kpi",
+                values=pb.DataValues(attendance_percent=104),
+            ),
+            metadata=head.metadata,
+        ),
+        say,
+    )
+    await _expect_refusal(
+        result,
+        "a malformed period",
+        lambda: academies.SubmitData(
+            pb.SubmitDataRequest(
+                academy_id=heron,
+                period=pb.Period(academic_year="2026-2027", term="autumn"),
+                return_type="termly_kpi",
+                values=pb.DataValues(attendance_percent=95),
+            ),
+            metadata=head.metadata,
+        ),
+        say,
+    )
+    await _expect_refusal(
+        result,
+        "a headteacher submitting for another academy",
+        lambda: academies.SubmitData(
+            pb.SubmitDataRequest(
+                academy_id=kingfisher,
+                period=pb.Period(academic_year="2026/27", term="spring"),
+                return_type="termly_kpi",
+                values=pb.DataValues(attendance_percent=95),
+            ),
+            metadata=head.metadata,
+        ),
+        say,
+    )
+    await _expect_refusal(
+        result,
+        "a call without a token",
+        lambda: academies.GetAcademy(pb.GetAcademyRequest(academy_id=heron)),
+        say,
+    )
 
     say("7. Heron's timeline in reporting (projected from Kafka)")
     result.timeline = await wait_for_timeline(clients, head, heron, minimum=3)
     for entry in result.timeline:
-        say(f"  {entry.occurred_at[:19]} {entry.event_type:<32} {entry.actor.subject} ({entry.actor.role})")
+        say(
+            f"  {entry.occurred_at[:19]} {entry.event_type:<32} {entry.actor.subject} ({entry.actor.role})"
+        )
         say(f"      {entry.summary}")
     return result
 

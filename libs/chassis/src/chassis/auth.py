@@ -139,7 +139,9 @@ class TokenService:
         try:
             role = Role(claims["role"])
         except ValueError as error:
-            raise Unauthenticated(f"the bearer token names an unknown role {claims['role']!r}") from error
+            raise Unauthenticated(
+                f"the bearer token names an unknown role {claims['role']!r}"
+            ) from error
         academies = claims.get("academies") or []
         if not isinstance(academies, list) or not all(isinstance(a, str) for a in academies):
             raise Unauthenticated("the bearer token's academies claim must be a list of ids")

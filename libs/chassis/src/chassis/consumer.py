@@ -228,7 +228,8 @@ def subscribe_idempotent(
     max_records: int = 500,
 ) -> None:
     """Register ``consumer`` on ``broker`` as a batch subscriber with manual commits."""
-    @broker.subscriber(  # type: ignore[untyped-decorator]
+
+    @broker.subscriber(
         *topics,
         group_id=consumer.name,
         batch=True,

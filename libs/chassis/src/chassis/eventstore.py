@@ -177,7 +177,9 @@ class PostgresEventStore:
                 for index, event in enumerate(events)
             ]
 
-    async def load(self, stream: str, conn: asyncpg.Connection | None = None) -> list[EventEnvelope]:
+    async def load(
+        self, stream: str, conn: asyncpg.Connection | None = None
+    ) -> list[EventEnvelope]:
         query = f"SELECT {_SELECT_COLUMNS} FROM events WHERE stream = $1 ORDER BY stream_position"
         if conn is not None:
             rows = await conn.fetch(query, stream)

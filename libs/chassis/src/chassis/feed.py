@@ -28,7 +28,7 @@ class EventFeedServicer(feed_pb2_grpc.EventFeedServicer):
     def __init__(self, store: PostgresEventStore) -> None:
         self._store = store
 
-    async def ReadEvents(  # noqa: N802 - gRPC method name
+    async def ReadEvents(
         self, request: feed_pb2.ReadEventsRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[feed_pb2.FeedEvent]:
         principal = current_principal()

@@ -226,8 +226,14 @@ class OutboxRelay:
         for envelope in envelopes:
             topic = self._topic_for(envelope)
             parent = context_from_carrier(
-                {k: v for k, v in (("traceparent", envelope.traceparent),
-                                   ("tracestate", envelope.tracestate)) if v}
+                {
+                    k: v
+                    for k, v in (
+                        ("traceparent", envelope.traceparent),
+                        ("tracestate", envelope.tracestate),
+                    )
+                    if v
+                }
             )
             with _tracer.start_as_current_span(
                 f"publish {topic}",

@@ -20,7 +20,12 @@ import asyncpg
 from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
 
 from chassis.auth import TokenService
-from chassis.consumer import INBOX_SCHEMA, FastStreamDeadLetter, IdempotentConsumer, subscribe_idempotent
+from chassis.consumer import (
+    INBOX_SCHEMA,
+    FastStreamDeadLetter,
+    IdempotentConsumer,
+    subscribe_idempotent,
+)
 from chassis.db import apply_schema, create_pool
 from chassis.envelope import EventEnvelope
 from chassis.eventstore import SCHEMA as EVENT_SCHEMA
@@ -100,9 +105,7 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
     await apply_schema(pool, [*EVENT_SCHEMA, *RELAY_SCHEMA, *INBOX_SCHEMA, *spec.schema])
     store = PostgresEventStore(pool, source=spec.name)
     tokens = TokenService(settings.token_secret)
-    broker = KafkaBroker(
-        settings.kafka_bootstrap, client_id=spec.name, log_level=logging.DEBUG
-    )
+    broker = KafkaBroker(settings.kafka_bootstrap, client_id=spec.name, log_level=logging.DEBUG)
     context = ServiceContext(settings, pool, store, tokens, FastStreamDeadLetter(broker))
     for consumer_spec in spec.consumers(context):
         subscribe_idempotent(broker, consumer_spec.consumer, consumer_spec.topics)
@@ -129,7 +132,9 @@ async def serve(spec: ServiceSpec, settings: ServiceSettings | None = None) -> N
     settings = settings or ServiceSettings()
     configure_logging(spec.name, settings.log_level)
     provider = configure_tracing(
-        spec.name, settings.otlp_endpoint, settings.trace_file,
+        spec.name,
+        settings.otlp_endpoint,
+        settings.trace_file,
         sample_ratio=settings.trace_sample_ratio,
     )
     if settings.trace_sql:

@@ -1,6 +1,6 @@
 """``trust-token``: mint a local bearer token for trying the APIs by hand.
 
-    trust-token --role headteacher --trust demo-trust --academy <id> --subject head@school
+trust-token --role headteacher --trust demo-trust --academy <id> --subject head@school
 """
 
 from __future__ import annotations

@@ -8,7 +8,12 @@ import logging
 import uuid
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from chassis.consumer import INBOX_SCHEMA, FastStreamDeadLetter, IdempotentConsumer, subscribe_idempotent
+from chassis.consumer import (
+    INBOX_SCHEMA,
+    FastStreamDeadLetter,
+    IdempotentConsumer,
+    subscribe_idempotent,
+)
 from chassis.db import apply_schema
 from chassis.envelope import Actor, EventEnvelope
 from faststream.kafka import KafkaBroker
@@ -41,7 +46,9 @@ async def project(conn, event: EventEnvelope) -> None:
 
 async def _run_consumer(pool, bootstrap, topic, until) -> None:
     broker = KafkaBroker(bootstrap, log_level=logging.DEBUG)
-    consumer = IdempotentConsumer("test-consumer", pool, project, FastStreamDeadLetter(broker), max_message_bytes=4096)
+    consumer = IdempotentConsumer(
+        "test-consumer", pool, project, FastStreamDeadLetter(broker), max_message_bytes=4096
+    )
     subscribe_idempotent(broker, consumer, [topic])
     await broker.start()
     try:
@@ -57,15 +64,17 @@ async def _tally(pool) -> dict:
 async def test_redelivered_event_changes_the_read_model_once_and_poison_goes_to_dead_letters(
     fresh_db, kafka, topic
 ):
-    await apply_schema(fresh_db, [*INBOX_SCHEMA, "CREATE TABLE tally (event_id uuid PRIMARY KEY, times int)"])
+    await apply_schema(
+        fresh_db, [*INBOX_SCHEMA, "CREATE TABLE tally (event_id uuid PRIMARY KEY, times int)"]
+    )
     first, last = envelope(1), envelope(2)
     producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers)
     await producer.start()
     for value in (
         first.to_json_bytes(),
-        first.to_json_bytes(),        # the same event delivered twice
-        b"{not json",                 # malformed
-        b"x" * 10_000,                # oversized for this consumer (4 KiB)
+        first.to_json_bytes(),  # the same event delivered twice
+        b"{not json",  # malformed
+        b"x" * 10_000,  # oversized for this consumer (4 KiB)
         last.to_json_bytes(),
     ):
         await producer.send_and_wait(topic, value, key=b"s-1")
@@ -78,7 +87,9 @@ async def test_redelivered_event_changes_the_read_model_once_and_poison_goes_to_
     await _run_consumer(fresh_db, kafka.bootstrap_servers, topic, both_applied)
     assert await _tally(fresh_db) == {first.event_id: 1, last.event_id: 1}
 
-    dead = AIOKafkaConsumer(f"{topic}.dlq", bootstrap_servers=kafka.bootstrap_servers, auto_offset_reset="earliest")
+    dead = AIOKafkaConsumer(
+        f"{topic}.dlq", bootstrap_servers=kafka.bootstrap_servers, auto_offset_reset="earliest"
+    )
     await dead.start()
     reasons = []
     while len(reasons) < 2:
@@ -103,8 +114,12 @@ async def test_redelivered_event_changes_the_read_model_once_and_poison_goes_to_
     assert await _tally(fresh_db) == {first.event_id: 1, last.event_id: 1, again.event_id: 1}
 
 
-async def test_a_projection_that_always_fails_is_dead_lettered_and_the_rest_applied(fresh_db, kafka, topic):
-    await apply_schema(fresh_db, [*INBOX_SCHEMA, "CREATE TABLE tally (event_id uuid PRIMARY KEY, times int)"])
+async def test_a_projection_that_always_fails_is_dead_lettered_and_the_rest_applied(
+    fresh_db, kafka, topic
+):
+    await apply_schema(
+        fresh_db, [*INBOX_SCHEMA, "CREATE TABLE tally (event_id uuid PRIMARY KEY, times int)"]
+    )
     bad, good = envelope(1), envelope(2)
 
     async def picky(conn, event: EventEnvelope) -> None:
@@ -122,6 +137,7 @@ async def test_a_projection_that_always_fails_is_dead_lettered_and_the_rest_appl
     subscribe_idempotent(broker, consumer, [topic])
     await broker.start()
     try:
+
         async def good_applied() -> None:
             while not await _tally(fresh_db):
                 await asyncio.sleep(0.05)

@@ -108,10 +108,14 @@ async def test_an_event_committing_after_a_higher_id_is_never_skipped(fresh_db, 
     slow_tx = slow.transaction()
     await slow_tx.start()
     # The slow writer takes the lower id, then stays uncommitted ...
-    await store.append(slow, "slow", 0, [NewEvent("test.Slow", 1, {"trust_id": "t"}, "slow")], CAUSE)
+    await store.append(
+        slow, "slow", 0, [NewEvent("test.Slow", 1, {"trust_id": "t"}, "slow")], CAUSE
+    )
     # ... while a fast writer with a higher id commits first.
     async with fresh_db.acquire() as conn, conn.transaction():
-        await store.append(conn, "fast", 0, [NewEvent("test.Fast", 1, {"trust_id": "t"}, "fast")], CAUSE)
+        await store.append(
+            conn, "fast", 0, [NewEvent("test.Fast", 1, {"trust_id": "t"}, "fast")], CAUSE
+        )
     assert await relay.sequence_once() == 0  # the fast one waits: an older transaction is open
     await slow_tx.commit()
     await fresh_db.release(slow)
@@ -124,7 +128,9 @@ async def test_an_event_committing_after_a_higher_id_is_never_skipped(fresh_db, 
     assert {e.event_type for e in received} == {"test.Slow", "test.Fast"}
 
 
-async def test_a_stream_stays_in_order_when_its_later_event_has_the_older_transaction(fresh_db, kafka):
+async def test_a_stream_stays_in_order_when_its_later_event_has_the_older_transaction(
+    fresh_db, kafka
+):
     await apply_schema(fresh_db, [*SCHEMA, *RELAY_SCHEMA])
     store = PostgresEventStore(fresh_db, "test")
     relay = OutboxRelay(fresh_db, AioKafkaPublisher(kafka.bootstrap_servers, "unused"), "test", str)
@@ -143,4 +149,7 @@ async def test_a_stream_stays_in_order_when_its_later_event_has_the_older_transa
     while await relay.sequence_once():
         pass
     feed = await store.read_feed(0, 10)
-    assert [(e.stream_position, e.event_type) for e in feed] == [(1, "test.First"), (2, "test.Second")]
+    assert [(e.stream_position, e.event_type) for e in feed] == [
+        (1, "test.First"),
+        (2, "test.Second"),
+    ]

@@ -31,9 +31,7 @@ def find_bindir() -> str:
     env = os.environ.get("PG_BINDIR")
     if env:
         return env
-    candidates = sorted(
-        glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2])
-    )
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]))
     for directory in reversed(candidates):
         if os.path.exists(os.path.join(directory, "initdb")):
             return directory
@@ -84,20 +82,42 @@ class PostgresCluster:
         """Create ``name`` (if missing) and return its DSN."""
         probe = self._run(
             os.path.join(self.bindir, "psql"),
-            "-h", self.host, "-p", str(self.port), "-U", self.user, "-d", "postgres",
-            "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'",
+            "-h",
+            self.host,
+            "-p",
+            str(self.port),
+            "-U",
+            self.user,
+            "-d",
+            "postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname = '{name}'",
         )
         if probe.stdout.strip() != "1":
             self._run(
                 os.path.join(self.bindir, "createdb"),
-                "-h", self.host, "-p", str(self.port), "-U", self.user, name,
+                "-h",
+                self.host,
+                "-p",
+                str(self.port),
+                "-U",
+                self.user,
+                name,
             )
         return self.dsn(name)
 
     def drop_database(self, name: str) -> None:
         self._run(
             os.path.join(self.bindir, "dropdb"),
-            "-h", self.host, "-p", str(self.port), "-U", self.user, "--if-exists", "--force", name,
+            "-h",
+            self.host,
+            "-p",
+            str(self.port),
+            "-U",
+            self.user,
+            "--if-exists",
+            "--force",
+            name,
         )
 
     def stop(self) -> None:
@@ -126,10 +146,19 @@ def start_postgres(fsync: bool = True, max_connections: int = 300) -> PostgresCl
             os.chown(path, account.pw_uid, account.pw_gid)
     subprocess.run(
         [
-            os.path.join(bindir, "initdb"), "-D", data, "-U", "postgres",
-            "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync",
+            os.path.join(bindir, "initdb"),
+            "-D",
+            data,
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--no-locale",
+            "--no-sync",
         ],
-        check=True, capture_output=True, user=run_as,
+        check=True,
+        capture_output=True,
+        user=run_as,
     )
     last_error = ""
     for _attempt in range(5):
@@ -141,10 +170,21 @@ def start_postgres(fsync: bool = True, max_connections: int = 300) -> PostgresCl
         )
         started = subprocess.run(
             [
-                os.path.join(bindir, "pg_ctl"), "-D", data, "-o", options,
-                "-l", os.path.join(root, "postgres.log"), "-w", "-t", "60", "start",
+                os.path.join(bindir, "pg_ctl"),
+                "-D",
+                data,
+                "-o",
+                options,
+                "-l",
+                os.path.join(root, "postgres.log"),
+                "-w",
+                "-t",
+                "60",
+                "start",
             ],
-            capture_output=True, text=True, user=run_as,
+            capture_output=True,
+            text=True,
+            user=run_as,
         )
         if started.returncode == 0:
             cluster = PostgresCluster("127.0.0.1", port, "postgres", root, bindir, run_as)
@@ -160,7 +200,13 @@ def _wait_ready(cluster: PostgresCluster) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         ready = subprocess.run(
-            [os.path.join(cluster.bindir, "pg_isready"), "-h", cluster.host, "-p", str(cluster.port)],
+            [
+                os.path.join(cluster.bindir, "pg_isready"),
+                "-h",
+                cluster.host,
+                "-p",
+                str(cluster.port),
+            ],
             capture_output=True,
         )
         if ready.returncode == 0:

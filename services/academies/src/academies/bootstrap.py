@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from chassis.grpc_server import Registration
 from chassis.runtime import ServiceContext, ServiceSpec
 
 from academies.adapters.views import SCHEMA
@@ -10,7 +11,7 @@ from academies.application.streams import TOPICS, topic_for
 from academies.entrypoints.grpc_api import SERVICE_NAME, registration
 
 
-def _registrations(context: ServiceContext) -> list:  # type: ignore[type-arg]
+def _registrations(context: ServiceContext) -> list[Registration]:
     return [registration(AcademiesService(context.store))]
 
 

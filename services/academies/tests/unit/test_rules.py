@@ -18,8 +18,14 @@ from contracts.academies.v1 import (
 )
 
 REGISTERED = AcademyRegistered(
-    trust_id="t1", academy_id="a1", urn="123456", name="Heron", phase_of_education="primary",
-    local_authority="Kent", date_joined=dt.date(2020, 9, 1), new_to_trust=False,
+    trust_id="t1",
+    academy_id="a1",
+    urn="123456",
+    name="Heron",
+    phase_of_education="primary",
+    local_authority="Kent",
+    date_joined=dt.date(2020, 9, 1),
+    new_to_trust=False,
 )
 HEAD = Actor(subject="head", role="headteacher")
 NOW = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
@@ -34,16 +40,25 @@ def given(*events):
 
 def register(**overrides):
     fields = dict(
-        trust_id="t1", academy_id="a1", urn="123456", name="Heron", phase_of_education="primary",
-        local_authority="Kent", date_joined="2020-09-01", new_to_trust=False,
+        trust_id="t1",
+        academy_id="a1",
+        urn="123456",
+        name="Heron",
+        phase_of_education="primary",
+        local_authority="Kent",
+        date_joined="2020-09-01",
+        new_to_trust=False,
     )
     return academy.RegisterAcademy(**{**fields, **overrides})
 
 
 def submit(**overrides):
     fields = dict(
-        academy_id="a1", submission_id="s1", period=Period(academic_year="2026/27", term="autumn"),
-        return_type="termly_kpi", values=DataValues(attendance_percent=95.0),
+        academy_id="a1",
+        submission_id="s1",
+        period=Period(academic_year="2026/27", term="autumn"),
+        return_type="termly_kpi",
+        values=DataValues(attendance_percent=95.0),
     )
     return submission.SubmitData(**{**fields, **overrides})
 
@@ -72,16 +87,24 @@ def test_unknown_phase_of_education_and_bad_dates_are_refused():
 
 def test_details_change_records_only_what_differs():
     events = academy.decide_change_details(
-        given(REGISTERED), academy.ChangeAcademyDetails("a1", name="Heron Academy", local_authority="Kent")
+        given(REGISTERED),
+        academy.ChangeAcademyDetails("a1", name="Heron Academy", local_authority="Kent"),
     )
     assert [e.model_dump(exclude_none=True) for e in events] == [
         {"trust_id": "t1", "academy_id": "a1", "name": "Heron Academy"}
     ]
-    assert academy.decide_change_details(given(REGISTERED), academy.ChangeAcademyDetails("a1", name="Heron")) == []
+    assert (
+        academy.decide_change_details(
+            given(REGISTERED), academy.ChangeAcademyDetails("a1", name="Heron")
+        )
+        == []
+    )
 
 
 def test_an_academy_that_left_takes_no_more_data():
-    left = AcademyLeftTrust(trust_id="t1", academy_id="a1", date_left=dt.date(2026, 8, 31), reason="transfer")
+    left = AcademyLeftTrust(
+        trust_id="t1", academy_id="a1", date_left=dt.date(2026, 8, 31), reason="transfer"
+    )
     with pytest.raises(FailedPrecondition, match="left the trust"):
         submission.decide_submit(given(REGISTERED, left), None, submit())
 
@@ -100,8 +123,11 @@ def test_submitting_data_records_it():
     events = submission.decide_submit(given(REGISTERED), None, submit())
     assert events == [
         DataSubmitted(
-            trust_id="t1", academy_id="a1", submission_id="s1",
-            period=Period(academic_year="2026/27", term="autumn"), return_type="termly_kpi",
+            trust_id="t1",
+            academy_id="a1",
+            submission_id="s1",
+            period=Period(academic_year="2026/27", term="autumn"),
+            return_type="termly_kpi",
             values=DataValues(attendance_percent=95.0),
         )
     ]
@@ -141,7 +167,9 @@ def test_values_out_of_range_are_refused(values, message):
 
 def test_return_types_fit_their_period():
     with pytest.raises(InvalidArgument, match="half_term 1 or 2"):
-        submission.decide_submit(given(REGISTERED), None, submit(return_type="half_termly_data_drop"))
+        submission.decide_submit(
+            given(REGISTERED), None, submit(return_type="half_termly_data_drop")
+        )
     with pytest.raises(InvalidArgument, match="summer"):
         submission.decide_submit(given(REGISTERED), None, submit(return_type="annual_summary"))
 
@@ -149,11 +177,19 @@ def test_return_types_fit_their_period():
 def test_a_correction_supersedes_without_overwriting():
     submitted = submission.decide_submit(given(REGISTERED), None, submit())[0]
     state = submission.evolve(None, submitted, HEAD, NOW)
-    command = submission.CorrectSubmission("a1", "s1", DataValues(attendance_percent=96.0), "late registers")
+    command = submission.CorrectSubmission(
+        "a1", "s1", DataValues(attendance_percent=96.0), "late registers"
+    )
     events = submission.decide_correct(given(REGISTERED), state, command)
     assert events == [
-        SubmissionCorrected(trust_id="t1", academy_id="a1", submission_id="s1", revision=2,
-                            values=DataValues(attendance_percent=96.0), reason="late registers")
+        SubmissionCorrected(
+            trust_id="t1",
+            academy_id="a1",
+            submission_id="s1",
+            revision=2,
+            values=DataValues(attendance_percent=96.0),
+            reason="late registers",
+        )
     ]
     corrected = submission.evolve(state, events[0], HEAD, NOW)
     assert corrected.effective.attendance_percent == 96.0
@@ -171,7 +207,9 @@ def test_a_correction_that_changes_nothing_is_refused():
     state = submission.evolve(None, submitted, HEAD, NOW)
     with pytest.raises(FailedPrecondition, match="does not change"):
         submission.decide_correct(
-            given(REGISTERED), state, submission.CorrectSubmission("a1", "s1", DataValues(attendance_percent=95.0), "x")
+            given(REGISTERED),
+            state,
+            submission.CorrectSubmission("a1", "s1", DataValues(attendance_percent=95.0), "x"),
         )
 
 

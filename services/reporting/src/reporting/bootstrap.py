@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chassis.consumer import IdempotentConsumer
+from chassis.grpc_server import Registration
 from chassis.runtime import ConsumerSpec, ServiceContext, ServiceSpec
 from contracts.academies.v1 import ACADEMY_TOPIC
 
@@ -13,7 +14,7 @@ TIMELINE_CONSUMER = "reporting.timeline"
 TIMELINE_TOPICS = (ACADEMY_TOPIC,)
 
 
-def _registrations(context: ServiceContext) -> list:  # type: ignore[type-arg]
+def _registrations(context: ServiceContext) -> list[Registration]:
     return [registration(context.pool, TimelineStore())]
 
 

@@ -7,7 +7,7 @@ tables commit together or not at all, so a refused command appends nothing.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import asyncpg
 from chassis.auth import Principal, Role
@@ -139,8 +139,11 @@ class AcademiesService:
     ) -> academy_rules.AcademyState:
         principal.require_role(REGISTER_ROLES, "changing an academy's details")
         return await self._change_academy(
-            principal, command.academy_id, lambda s: academy_rules.decide_change_details(s, command),
-            "changing an academy's details", correlation_id,
+            principal,
+            command.academy_id,
+            lambda s: academy_rules.decide_change_details(s, command),
+            "changing an academy's details",
+            correlation_id,
         )
 
     async def record_left(
@@ -151,12 +154,20 @@ class AcademiesService:
     ) -> academy_rules.AcademyState:
         principal.require_role(REGISTER_ROLES, "recording that an academy left")
         return await self._change_academy(
-            principal, command.academy_id, lambda s: academy_rules.decide_leave(s, command),
-            "recording that an academy left", correlation_id,
+            principal,
+            command.academy_id,
+            lambda s: academy_rules.decide_leave(s, command),
+            "recording that an academy left",
+            correlation_id,
         )
 
     async def _change_academy(
-        self, principal: Principal, academy_id: str, decide, action: str, correlation_id: str  # type: ignore[no-untyped-def]
+        self,
+        principal: Principal,
+        academy_id: str,
+        decide: Callable[[academy_rules.AcademyState], list[EventPayload]],
+        action: str,
+        correlation_id: str,
     ) -> academy_rules.AcademyState:
         async with self._pool.acquire() as conn, conn.transaction():
             state = await views.fetch_academy(conn, academy_id)
@@ -185,7 +196,9 @@ class AcademiesService:
             await views.save_academy(conn, new_state)
         return new_state
 
-    async def get_academy(self, principal: Principal, academy_id: str) -> academy_rules.AcademyState:
+    async def get_academy(
+        self, principal: Principal, academy_id: str
+    ) -> academy_rules.AcademyState:
         principal.require_role(READ_ROLES, "reading an academy")
         async with self._pool.acquire() as conn:
             state = await views.fetch_academy(conn, academy_id)
@@ -211,7 +224,9 @@ class AcademiesService:
         principal.require_role(SUBMIT_ROLES, "submitting data")
         client_chosen_id = bool(command.submission_id.strip())
         submission_id = _require_id(command.submission_id, "submission_id")
-        command = submission_rules.SubmitData(**{**command.__dict__, "submission_id": submission_id})
+        command = submission_rules.SubmitData(
+            **{**command.__dict__, "submission_id": submission_id}
+        )
         async with self._pool.acquire() as conn, conn.transaction():
             academy = await views.fetch_academy(conn, command.academy_id)
             if academy is not None:

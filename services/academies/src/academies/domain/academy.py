@@ -126,9 +126,17 @@ def decide_change_details(
     changes: dict[str, object] = {}
     if command.name is not None and command.name.strip() != academy.name:
         changes["name"] = values.require_text(command.name, "name")
-    if command.phase_of_education is not None and command.phase_of_education != academy.phase_of_education:
-        changes["phase_of_education"] = values.require_phase_of_education(command.phase_of_education)
-    if command.local_authority is not None and command.local_authority.strip() != academy.local_authority:
+    if (
+        command.phase_of_education is not None
+        and command.phase_of_education != academy.phase_of_education
+    ):
+        changes["phase_of_education"] = values.require_phase_of_education(
+            command.phase_of_education
+        )
+    if (
+        command.local_authority is not None
+        and command.local_authority.strip() != academy.local_authority
+    ):
         changes["local_authority"] = values.require_text(command.local_authority, "local_authority")
     if command.new_to_trust is not None and command.new_to_trust != academy.new_to_trust:
         changes["new_to_trust"] = command.new_to_trust

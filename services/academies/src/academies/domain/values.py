@@ -65,15 +65,15 @@ def require_date(value: str, field: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as error:
-        raise InvalidArgument(f"{field} must be an ISO date like 2026-09-01, got {value!r}") from error
+        raise InvalidArgument(
+            f"{field} must be an ISO date like 2026-09-01, got {value!r}"
+        ) from error
 
 
 def require_period(period: Period) -> Period:
     match = ACADEMIC_YEAR_PATTERN.match(period.academic_year)
     if not match:
-        raise InvalidArgument(
-            f"academic_year must look like 2026/27, got {period.academic_year!r}"
-        )
+        raise InvalidArgument(f"academic_year must look like 2026/27, got {period.academic_year!r}")
     start, end = int(match.group(1)), int(match.group(2))
     if (start + 1) % 100 != end:
         raise InvalidArgument(
@@ -83,9 +83,7 @@ def require_period(period: Period) -> Period:
     if period.term not in TERMS:
         raise InvalidArgument(f"term must be one of {', '.join(TERMS)}, got {period.term!r}")
     if period.half_term not in (0, 1, 2):
-        raise InvalidArgument(
-            f"half_term must be 0 (whole term), 1 or 2, got {period.half_term}"
-        )
+        raise InvalidArgument(f"half_term must be 0 (whole term), 1 or 2, got {period.half_term}")
     return period
 
 
@@ -124,7 +122,13 @@ def require_values(values: DataValues) -> DataValues:
             )
         if score is not None:
             _require_band_fits_score(band, score)
-    if values == DataValues():
+    nothing = (
+        not values.kpis
+        and values.attendance_percent is None
+        and values.progress8_score is None
+        and values.progress8_band is None
+    )
+    if nothing:
         raise InvalidArgument("a submission needs at least one value")
     return values
 

@@ -53,9 +53,7 @@ def values_to_proto(values: DataValues) -> pb.DataValues:
 
 
 def period_from_proto(period: pb.Period) -> Period:
-    return Period(
-        academic_year=period.academic_year, term=period.term, half_term=period.half_term
-    )
+    return Period(academic_year=period.academic_year, term=period.term, half_term=period.half_term)
 
 
 def academy_to_proto(state: AcademyState) -> pb.Academy:
@@ -108,7 +106,9 @@ class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
     def __init__(self, service: AcademiesService) -> None:
         self._service = service
 
-    async def CreateTrust(self, request: pb.CreateTrustRequest, context: grpc.aio.ServicerContext) -> pb.Trust:  # noqa: N802
+    async def CreateTrust(
+        self, request: pb.CreateTrustRequest, context: grpc.aio.ServicerContext
+    ) -> pb.Trust:
         state = await self._service.create_trust(
             current_principal(),
             CreateTrust(request.trust_id, request.name, request.framework),
@@ -116,10 +116,14 @@ class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
         )
         return trust_to_proto(state)
 
-    async def GetTrust(self, request: pb.GetTrustRequest, context: grpc.aio.ServicerContext) -> pb.Trust:  # noqa: N802
+    async def GetTrust(
+        self, request: pb.GetTrustRequest, context: grpc.aio.ServicerContext
+    ) -> pb.Trust:
         return trust_to_proto(await self._service.get_trust(current_principal(), request.trust_id))
 
-    async def RegisterAcademy(self, request: pb.RegisterAcademyRequest, context: grpc.aio.ServicerContext) -> pb.Academy:  # noqa: N802
+    async def RegisterAcademy(
+        self, request: pb.RegisterAcademyRequest, context: grpc.aio.ServicerContext
+    ) -> pb.Academy:
         command = RegisterAcademy(
             trust_id=request.trust_id,
             academy_id=request.academy_id,
@@ -135,7 +139,9 @@ class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
         )
         return academy_to_proto(state)
 
-    async def ChangeAcademyDetails(self, request: pb.ChangeAcademyDetailsRequest, context: grpc.aio.ServicerContext) -> pb.Academy:  # noqa: N802
+    async def ChangeAcademyDetails(
+        self, request: pb.ChangeAcademyDetailsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.Academy:
         command = ChangeAcademyDetails(
             academy_id=request.academy_id,
             name=_optional(request, "name"),  # type: ignore[arg-type]
@@ -148,7 +154,9 @@ class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
         )
         return academy_to_proto(state)
 
-    async def RecordAcademyLeft(self, request: pb.RecordAcademyLeftRequest, context: grpc.aio.ServicerContext) -> pb.Academy:  # noqa: N802
+    async def RecordAcademyLeft(
+        self, request: pb.RecordAcademyLeftRequest, context: grpc.aio.ServicerContext
+    ) -> pb.Academy:
         state = await self._service.record_left(
             current_principal(),
             RecordAcademyLeft(request.academy_id, request.date_left, request.reason),
@@ -156,18 +164,24 @@ class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
         )
         return academy_to_proto(state)
 
-    async def GetAcademy(self, request: pb.GetAcademyRequest, context: grpc.aio.ServicerContext) -> pb.Academy:  # noqa: N802
+    async def GetAcademy(
+        self, request: pb.GetAcademyRequest, context: grpc.aio.ServicerContext
+    ) -> pb.Academy:
         return academy_to_proto(
             await self._service.get_academy(current_principal(), request.academy_id)
         )
 
-    async def ListAcademies(self, request: pb.ListAcademiesRequest, context: grpc.aio.ServicerContext) -> pb.ListAcademiesResponse:  # noqa: N802
+    async def ListAcademies(
+        self, request: pb.ListAcademiesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListAcademiesResponse:
         academies = await self._service.list_academies(
             current_principal(), request.trust_id, request.include_left
         )
         return pb.ListAcademiesResponse(academies=[academy_to_proto(a) for a in academies])
 
-    async def SubmitData(self, request: pb.SubmitDataRequest, context: grpc.aio.ServicerContext) -> pb.Submission:  # noqa: N802
+    async def SubmitData(
+        self, request: pb.SubmitDataRequest, context: grpc.aio.ServicerContext
+    ) -> pb.Submission:
         command = SubmitData(
             academy_id=request.academy_id,
             submission_id=request.submission_id,
@@ -180,7 +194,9 @@ class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
         )
         return submission_to_proto(state)
 
-    async def CorrectSubmission(self, request: pb.CorrectSubmissionRequest, context: grpc.aio.ServicerContext) -> pb.Submission:  # noqa: N802
+    async def CorrectSubmission(
+        self, request: pb.CorrectSubmissionRequest, context: grpc.aio.ServicerContext
+    ) -> pb.Submission:
         command = CorrectSubmission(
             academy_id=request.academy_id,
             submission_id=request.submission_id,
@@ -192,13 +208,17 @@ class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
         )
         return submission_to_proto(state)
 
-    async def GetSubmission(self, request: pb.GetSubmissionRequest, context: grpc.aio.ServicerContext) -> pb.Submission:  # noqa: N802
+    async def GetSubmission(
+        self, request: pb.GetSubmissionRequest, context: grpc.aio.ServicerContext
+    ) -> pb.Submission:
         state = await self._service.get_submission(
             current_principal(), request.academy_id, request.submission_id
         )
         return submission_to_proto(state)
 
-    async def ListSubmissions(self, request: pb.ListSubmissionsRequest, context: grpc.aio.ServicerContext) -> pb.ListSubmissionsResponse:  # noqa: N802
+    async def ListSubmissions(
+        self, request: pb.ListSubmissionsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListSubmissionsResponse:
         submissions = await self._service.list_submissions(
             current_principal(), request.academy_id, request.academic_year or None
         )

@@ -55,7 +55,11 @@ def summarize(event_type: str, payload: dict[str, Any]) -> str:
         case "academies.AcademyRegistered":
             return f"Registered {payload['name']} (URN {payload['urn']}), joined {payload['date_joined']}"
         case "academies.AcademyDetailsChanged":
-            changed = [k for k, v in payload.items() if k not in ("trust_id", "academy_id") and v is not None]
+            changed = [
+                k
+                for k, v in payload.items()
+                if k not in ("trust_id", "academy_id") and v is not None
+            ]
             return "Details changed: " + ", ".join(changed)
         case "academies.AcademyLeftTrust":
             return f"Left the trust on {payload['date_left']}: {payload['reason']}"

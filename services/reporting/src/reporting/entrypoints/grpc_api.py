@@ -30,7 +30,7 @@ class ReportingServicer(reporting_pb2_grpc.ReportingServiceServicer):
         self._pool = pool
         self._store = store
 
-    async def GetAcademyTimeline(  # noqa: N802
+    async def GetAcademyTimeline(
         self, request: pb.GetAcademyTimelineRequest, context: grpc.aio.ServicerContext
     ) -> pb.AcademyTimeline:
         principal = current_principal()
