@@ -39,3 +39,9 @@ def test_an_event_validates_against_its_published_schema():
     )
     schema = json.loads((SCHEMA_DIR / "academies.DataSubmitted.v1.json").read_text())
     jsonschema.validate(event.model_dump(mode="json"), schema)
+
+
+def test_committed_asyncapi_document_matches_the_models():
+    from trust_local.asyncapi import OUTPUT, render
+
+    assert OUTPUT.read_text() == render(), "run: .venv/bin/python -m trust_local.asyncapi"
