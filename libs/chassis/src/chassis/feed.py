@@ -5,7 +5,7 @@ Read models rebuild from these feeds, not from Kafka's retention.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import grpc
 from trust.feed.v1 import feed_pb2, feed_pb2_grpc
@@ -59,7 +59,7 @@ class EventFeedServicer(feed_pb2_grpc.EventFeedServicer):
                 remaining -= len(events)
 
 
-def add_feed_servicer(store: PostgresEventStore) -> object:
+def add_feed_servicer(store: PostgresEventStore) -> Callable[[grpc.aio.Server], None]:
     def register(server: grpc.aio.Server) -> None:
         feed_pb2_grpc.add_EventFeedServicer_to_server(EventFeedServicer(store), server)
 

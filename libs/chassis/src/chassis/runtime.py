@@ -120,7 +120,7 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
     grpc_server = await start_grpc_server(
         settings.grpc_host,
         settings.grpc_port,
-        [*spec.registrations(context), add_feed_servicer(store)],  # type: ignore[list-item]
+        [*spec.registrations(context), add_feed_servicer(store)],
         [*spec.grpc_service_names, FEED_SERVICE_NAME],
         tokens,
     )

@@ -47,3 +47,27 @@ def test_scope_follows_the_academy_and_the_role():
         head.require_academy("t1", "a2", "submitting data")
     with pytest.raises(PermissionDenied, match="needs one of the roles"):
         head.require_role([Role.CHIEF_EXECUTIVE], "registering an academy")
+
+
+def test_the_token_cli_mints_a_token_the_services_accept(capsys):
+    from chassis.token_cli import main
+
+    assert (
+        main(
+            [
+                "--subject",
+                "head@x",
+                "--role",
+                "headteacher",
+                "--trust",
+                "t1",
+                "--academy",
+                "a1",
+                "--secret",
+                SECRET,
+            ]
+        )
+        == 0
+    )
+    token = capsys.readouterr().out.strip()
+    assert TokenService(SECRET).verify(token).academies == frozenset({"a1"})
