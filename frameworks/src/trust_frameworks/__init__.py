@@ -1,0 +1,1 @@
+"""Trust improvement frameworks as data: model, Ofsted schemes, presets, validation."""

@@ -1,0 +1,262 @@
+"""The framework model: one trust's improvement framework as validated data.
+
+Strict pydantic models (unknown keys refused). Cross-references (phases named
+by meetings, areas and grades named by RAG rules, meetings counted in the
+entitlement) are checked after parsing, each problem with its field path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from trust_frameworks.schemes import SCHEMES, JudgementScheme
+
+Role = Literal[
+    "trustee",
+    "chief_executive",
+    "improvement_lead",
+    "headteacher",
+    "chair_of_lgb",
+    "finance",
+    "provider",
+]
+Colour = Literal["red", "amber", "green"]
+Progress8Band = Literal["well_above", "above", "average", "below", "well_below"]
+SCHOOL_WEEKS_PER_YEAR = 39
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Phase(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    support_tier: str
+    less_than_good: bool = Field(description="whether this phase counts as 'less than good'")
+    progress8_bands: list[Progress8Band] = Field(
+        default_factory=list, description="Progress 8 bands that suggest this phase"
+    )
+    judgement_grades: list[str] = Field(
+        default_factory=list, description="overall grades (of the scheme) that suggest it"
+    )
+    description: str = ""
+
+
+class Cadence(_Strict):
+    """Exactly one of: a number of meetings per academic year, or an interval."""
+
+    times_per_year: int | None = Field(None, ge=1)
+    interval_weeks: int | None = Field(None, ge=1)
+    at_least: bool = Field(False, description="a minimum; more may be held")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Cadence:
+        if (self.times_per_year is None) == (self.interval_weeks is None):
+            raise ValueError("give exactly one of times_per_year or interval_weeks")
+        return self
+
+    def per_year(self) -> int:
+        if self.times_per_year is not None:
+            return self.times_per_year
+        assert self.interval_weeks is not None
+        return SCHOOL_WEEKS_PER_YEAR // self.interval_weeks
+
+
+class AppliesTo(_Strict):
+    all_academies: bool = False
+    less_than_good: bool = False
+    formal_intervention: bool = False
+    phases: list[str] = Field(default_factory=list)
+    on_request: bool = False
+
+
+class Paper(_Strict):
+    name: str
+    provided_by: Role
+    lead_time_days: int = Field(ge=0)
+
+
+class NoteDeadline(_Strict):
+    document: str
+    to_role: Role
+    within_days: int = Field(ge=0)
+
+
+class MeetingType(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    cadence: Cadence
+    applies_to: AppliesTo
+    duration_minutes: int = Field(ge=15, le=8 * 60)
+    chair_role: Role
+    attendee_roles: list[Role]
+    papers: list[Paper] = Field(default_factory=list)
+    note_approvers: list[Role] = Field(default_factory=list)
+    note_deadlines: list[NoteDeadline] = Field(default_factory=list)
+    entitlement_days: float = Field(1.0, ge=0, description="days of entitlement one meeting uses")
+    notes_confidential: bool = True
+    cite: str = ""
+
+
+class Entitlements(_Strict):
+    core_days_per_year: float = Field(ge=0)
+    includes_meeting_types: list[str] = Field(default_factory=list)
+    additional_days_by_tier: dict[str, float] = Field(default_factory=dict)
+    provider: str = ""
+    cite: str = ""
+
+
+class BudgetRules(_Strict):
+    required_when_less_than_good: bool = False
+    required_for_phases: list[str] = Field(default_factory=list)
+    approver_roles: list[Role]
+    over_commitment: Literal["refuse", "refuse_unless_approved", "allow_with_warning"]
+    over_commitment_approver: Role | None = None
+    cite: str = ""
+
+
+class RagRules(_Strict):
+    grade_colours: dict[str, Colour] = Field(description="scheme grade -> colour for an area")
+    areas: list[str] = Field(description="areas reported on the board's RAG report")
+    phase_colours: dict[str, Colour] = Field(default_factory=dict)
+    overdue_actions_amber: int = Field(1, ge=0)
+    overdue_actions_red: int = Field(3, ge=0)
+    late_returns_amber: int = Field(1, ge=0)
+    overall: Literal["worst_area", "majority"] = "worst_area"
+    cite: str = ""
+
+
+class DataDrop(_Strict):
+    return_type: Literal["termly_kpi", "half_termly_data_drop", "annual_summary"]
+    cadence: Literal["termly", "half_termly", "annual"]
+    due_days_after_period_end: int = Field(ge=0, le=120)
+    cite: str = ""
+
+
+class Framework(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    name: str
+    version: int = Field(1, ge=1)
+    seed: str = Field("", description="the seed document this preset follows")
+    judgement_scheme: str
+    phase_label: Literal["phase", "category"] = "phase"
+    phases: list[Phase] = Field(min_length=1)
+    phases_per_subject: bool = False
+    entitlements: Entitlements
+    meeting_types: list[MeetingType] = Field(default_factory=list)
+    budget: BudgetRules
+    rag: RagRules
+    data_drops: list[DataDrop] = Field(default_factory=list)
+    defaults: list[str] = Field(
+        default_factory=list, description="labelled defaults where the seed is silent"
+    )
+
+    @property
+    def scheme(self) -> JudgementScheme:
+        return SCHEMES[self.judgement_scheme]
+
+    def phase(self, phase_id: str) -> Phase | None:
+        return next((p for p in self.phases if p.id == phase_id), None)
+
+    def meeting_type(self, meeting_id: str) -> MeetingType | None:
+        return next((m for m in self.meeting_types if m.id == meeting_id), None)
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Framework:
+        problems = list(_problems(self))
+        if problems:
+            raise ValueError("; ".join(f"{path}: {message}" for path, message in problems))
+        return self
+
+
+def _duplicates(ids: list[str]) -> set[str]:
+    return {i for i in ids if ids.count(i) > 1}
+
+
+def _problems(f: Framework) -> Iterator[tuple[str, str]]:
+    scheme = SCHEMES.get(f.judgement_scheme)
+    if scheme is None:
+        yield (
+            "judgement_scheme",
+            f"unknown scheme {f.judgement_scheme!r}; known: {', '.join(SCHEMES)}",
+        )
+    for dup in sorted(_duplicates([p.id for p in f.phases])):
+        yield "phases", f"duplicate phase {dup!r}"
+    for dup in sorted(_duplicates([m.id for m in f.meeting_types])):
+        yield "meeting_types", f"duplicate meeting type {dup!r}"
+    phase_ids = {p.id for p in f.phases}
+    tiers = {p.support_tier for p in f.phases}
+    for i, phase in enumerate(f.phases):
+        for j, grade in enumerate(phase.judgement_grades):
+            if scheme and scheme.grade(grade) is None:
+                yield f"phases[{i}].judgement_grades[{j}]", f"grade {grade!r} is not on {scheme.id}"
+    for i, meeting in enumerate(f.meeting_types):
+        for j, named in enumerate(meeting.applies_to.phases):
+            if named not in phase_ids:
+                yield f"meeting_types[{i}].applies_to.phases[{j}]", f"unknown phase {named!r}"
+        cadence = meeting.cadence
+        if cadence.times_per_year is not None and cadence.times_per_year > SCHOOL_WEEKS_PER_YEAR:
+            yield (
+                f"meeting_types[{i}].cadence.times_per_year",
+                f"{cadence.times_per_year} a year cannot be met in {SCHOOL_WEEKS_PER_YEAR} school weeks",
+            )
+        if cadence.interval_weeks is not None and cadence.interval_weeks > SCHOOL_WEEKS_PER_YEAR:
+            yield (
+                f"meeting_types[{i}].cadence.interval_weeks",
+                f"every {cadence.interval_weeks} weeks never happens within an academic year",
+            )
+        for j, paper in enumerate(meeting.papers):
+            if paper.lead_time_days > 60:
+                yield f"meeting_types[{i}].papers[{j}].lead_time_days", "more than 60 days ahead"
+    meetings = {m.id: m for m in f.meeting_types}
+    included_days = 0.0
+    for j, meeting_id in enumerate(f.entitlements.includes_meeting_types):
+        included = meetings.get(meeting_id)
+        if included is None:
+            yield (
+                f"entitlements.includes_meeting_types[{j}]",
+                f"unknown meeting type {meeting_id!r}",
+            )
+        else:
+            included_days += included.cadence.per_year() * included.entitlement_days
+    if included_days > f.entitlements.core_days_per_year:
+        yield (
+            "entitlements.includes_meeting_types",
+            f"the included meetings use {included_days:g} days a year but the entitlement is "
+            f"{f.entitlements.core_days_per_year:g}: that cadence cannot be met",
+        )
+    for tier in f.entitlements.additional_days_by_tier:
+        if tier not in tiers:
+            yield (
+                f"entitlements.additional_days_by_tier.{tier}",
+                f"no phase has support tier {tier!r}",
+            )
+    for j, named in enumerate(f.budget.required_for_phases):
+        if named not in phase_ids:
+            yield f"budget.required_for_phases[{j}]", f"unknown phase {named!r}"
+    if (
+        f.budget.over_commitment == "refuse_unless_approved"
+        and not f.budget.over_commitment_approver
+    ):
+        yield "budget.over_commitment_approver", "needed when over-commitment may be approved"
+    if scheme is not None:
+        for j, area in enumerate(f.rag.areas):
+            if scheme.area(area) is None:
+                yield f"rag.areas[{j}]", f"area {area!r} is not in {scheme.id}"
+        for grade in f.rag.grade_colours:
+            if scheme.grade(grade) is None:
+                yield f"rag.grade_colours.{grade}", f"grade {grade!r} is not on {scheme.id}"
+        missing = [g.id for g in scheme.grades if g.id not in f.rag.grade_colours]
+        if missing:
+            yield "rag.grade_colours", f"no colour for {', '.join(missing)}"
+    for named in f.rag.phase_colours:
+        if named not in phase_ids:
+            yield f"rag.phase_colours.{named}", f"unknown phase {named!r}"
+    if f.rag.overdue_actions_red < f.rag.overdue_actions_amber:
+        yield "rag.overdue_actions_red", "must not be below overdue_actions_amber"
+    for dup in sorted(_duplicates([d.return_type for d in f.data_drops])):
+        yield "data_drops", f"return type {dup!r} is scheduled twice"
