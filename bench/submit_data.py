@@ -46,7 +46,7 @@ async def main(commands: int, clients_count: int) -> None:
     try:
         ceo = clients.caller("ceo@bench", Role.CHIEF_EXECUTIVE, TRUST)
         await clients.academies.CreateTrust(
-            pb.CreateTrustRequest(trust_id=TRUST, name="Bench", framework="x"),
+            pb.CreateTrustRequest(trust_id=TRUST, name="Bench", framework="seed-001-carter"),
             metadata=ceo.metadata,
         )
         academy_ids = []

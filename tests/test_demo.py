@@ -18,6 +18,7 @@ def test_demo_once_plays_the_scenario_and_exits_cleanly():
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     out = result.stdout
+    assert "on the framework 'seed-004-focus'" in out
     assert "refused as expected: a malformed URN" in out
     assert "PERMISSION_DENIED" in out and "UNAUTHENTICATED" in out
     assert "academies.SubmissionCorrected" in out

@@ -40,7 +40,7 @@ class TrustFixture:
     async def setup(self) -> TrustFixture:
         await self.clients.academies.CreateTrust(
             pb.CreateTrustRequest(
-                trust_id=self.trust_id, name="Test Trust", framework="focus-trust"
+                trust_id=self.trust_id, name="Test Trust", framework="seed-001-carter"
             ),
             metadata=self.ceo.metadata,
         )

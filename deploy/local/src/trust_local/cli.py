@@ -13,10 +13,11 @@ import signal
 import sys
 
 from chassis.auth import Role
+from trust_frameworks.loader import presets
 
 from trust_local.clients import PlatformClients
 from trust_local.launcher import Platform, start_platform
-from trust_local.scenario import TRUST_ID, run_demo
+from trust_local.scenario import DEFAULT_FRAMEWORK, TRUST_ID, run_demo
 
 
 def _print_addresses(platform: Platform) -> None:
@@ -29,14 +30,14 @@ def _print_addresses(platform: Platform) -> None:
     print(f"  logs        {platform.run_dir}/<service>.log")
 
 
-async def _demo(once: bool) -> int:
+async def _demo(once: bool, framework: str) -> int:
     print("Starting PostgreSQL, the Kafka broker and the services ...")
     platform = await asyncio.to_thread(start_platform)
     clients = PlatformClients(
         {name: s.address for name, s in platform.services.items()}, platform.token_secret
     )
     try:
-        await run_demo(clients)
+        await run_demo(clients, framework=framework)
         _print_addresses(platform)
         if not once:
             token = clients.caller("you@demo-trust.org", Role.CHIEF_EXECUTIVE, TRUST_ID).token
@@ -59,10 +60,16 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="start the platform and play the scripted demo")
     demo.add_argument("--once", action="store_true", help="exit after the demo")
+    demo.add_argument(
+        "--framework",
+        default=DEFAULT_FRAMEWORK,
+        choices=sorted(presets()),
+        help=f"the demo trust's framework preset (default {DEFAULT_FRAMEWORK})",
+    )
     args = parser.parse_args(argv)
     if args.command == "demo":
         with contextlib.suppress(KeyboardInterrupt):
-            return asyncio.run(_demo(args.once))
+            return asyncio.run(_demo(args.once, args.framework))
     return 1
 
 

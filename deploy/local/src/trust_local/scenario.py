@@ -48,16 +48,21 @@ async def _expect_refusal(
     raise AssertionError(f"{label} should have been refused")
 
 
-async def run_demo(clients: PlatformClients, say: Callable[[str], None] = print) -> DemoResult:
+DEFAULT_FRAMEWORK = "seed-004-focus"
+
+
+async def run_demo(
+    clients: PlatformClients,
+    say: Callable[[str], None] = print,
+    framework: str = DEFAULT_FRAMEWORK,
+) -> DemoResult:
     result = DemoResult()
     ceo = clients.caller("ceo@demo-trust.org", Role.CHIEF_EXECUTIVE, TRUST_ID)
     academies = clients.academies
 
-    say(f"1. The chief executive creates the trust {TRUST_ID!r}")
+    say(f"1. The chief executive creates the trust {TRUST_ID!r} on the framework {framework!r}")
     await academies.CreateTrust(
-        pb.CreateTrustRequest(
-            trust_id=TRUST_ID, name="Demo Learning Trust", framework="focus-trust"
-        ),
+        pb.CreateTrustRequest(trust_id=TRUST_ID, name="Demo Learning Trust", framework=framework),
         metadata=ceo.metadata,
     )
 

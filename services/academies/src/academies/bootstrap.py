@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chassis.grpc_server import Registration
 from chassis.runtime import ServiceContext, ServiceSpec
+from trust_frameworks.loader import presets
 
 from academies.adapters.views import SCHEMA
 from academies.application.service import AcademiesService
@@ -12,7 +13,9 @@ from academies.entrypoints.grpc_api import SERVICE_NAME, registration
 
 
 def _registrations(context: ServiceContext) -> list[Registration]:
-    return [registration(AcademiesService(context.store))]
+    # Trusts adopt one of the shipped presets (adjusted frameworks come with
+    # framework versions as events; see frameworks/).
+    return [registration(AcademiesService(context.store, presets().keys()))]
 
 
 SPEC = ServiceSpec(

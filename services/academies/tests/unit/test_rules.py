@@ -214,7 +214,13 @@ def test_a_correction_that_changes_nothing_is_refused():
 
 
 def test_a_trust_is_created_once():
-    events = trust.decide_create(None, trust.CreateTrust("t1", "Demo", "focus-trust"))
+    known = {"seed-004-focus"}
+    events = trust.decide_create(None, trust.CreateTrust("t1", "Demo", "seed-004-focus"), known)
     state = trust.evolve(None, events[0])
     with pytest.raises(AlreadyExists):
-        trust.decide_create(state, trust.CreateTrust("t1", "Demo", "focus-trust"))
+        trust.decide_create(state, trust.CreateTrust("t1", "Demo", "seed-004-focus"), known)
+
+
+def test_a_trust_runs_on_a_known_framework():
+    with pytest.raises(InvalidArgument, match="not a known framework; presets: seed-004-focus"):
+        trust.decide_create(None, trust.CreateTrust("t1", "Demo", "made-up"), {"seed-004-focus"})

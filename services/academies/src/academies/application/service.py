@@ -7,7 +7,7 @@ tables commit together or not at all, so a refused command appends nothing.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 import asyncpg
 from chassis.auth import Principal, Role
@@ -55,8 +55,9 @@ def _require_id(value: str, field: str) -> str:
 
 
 class AcademiesService:
-    def __init__(self, store: PostgresEventStore) -> None:
+    def __init__(self, store: PostgresEventStore, known_frameworks: Collection[str]) -> None:
         self._store = store
+        self._known_frameworks = frozenset(known_frameworks)
         self._pool = store.pool
 
     def _cause(self, principal: Principal, correlation_id: str) -> CausationContext:
@@ -71,7 +72,7 @@ class AcademiesService:
         principal.require_trust(command.trust_id, "creating a trust")
         async with self._pool.acquire() as conn, conn.transaction():
             state = await self._load_trust(conn, command.trust_id)
-            events = trust_rules.decide_create(state, command)
+            events = trust_rules.decide_create(state, command, self._known_frameworks)
             await self._store.append(
                 conn,
                 trust_stream(command.trust_id),
