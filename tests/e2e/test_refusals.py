@@ -209,3 +209,57 @@ async def test_an_academy_that_left_keeps_its_history_and_takes_no_data(clients,
         metadata=trust.ceo.metadata,
     )
     assert {a.status for a in listed.academies} == {"open", "left"}
+
+
+async def test_an_inspection_is_recorded_apart_and_bad_grades_are_refused(platform, clients, trust):
+    academies = clients.academies
+    alder = trust.academy_ids[0]
+    lead = trust.caller(Role.IMPROVEMENT_LEAD, [alder], "aip@trust")
+    recorded = await academies.RecordInspection(
+        pb.RecordInspectionRequest(
+            academy_id=alder,
+            inspection_date="2026-01-20",
+            scheme="ofsted-2025",
+            grades={"inclusion": "expected_standard", "achievement": "needs_attention"},
+            safeguarding="met",
+        ),
+        metadata=lead.metadata,
+    )
+    assert recorded.recorded_by.subject == "aip@trust"
+    before = await _event_count(platform)
+    await _refused(
+        academies.RecordInspection(
+            pb.RecordInspectionRequest(
+                academy_id=alder,
+                inspection_date="2023-05-01",
+                scheme="ofsted-2019",
+                grades={"quality_of_education": "exceptional"},
+            ),
+            metadata=lead.metadata,
+        ),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "grade 'exceptional' for quality_of_education is not on ofsted-2019",
+    )
+    head = trust.caller(Role.HEADTEACHER, [alder]).metadata
+    await _refused(
+        academies.RecordInspection(
+            pb.RecordInspectionRequest(
+                academy_id=alder,
+                inspection_date="2023-05-01",
+                scheme="ofsted-2019",
+                grades={"quality_of_education": "good"},
+            ),
+            metadata=head,
+        ),
+        grpc.StatusCode.PERMISSION_DENIED,
+        "needs one of the roles",
+    )
+    assert await _event_count(platform) == before
+    listed = await academies.ListInspections(
+        pb.ListInspectionsRequest(academy_id=alder), metadata=head
+    )
+    assert [(i.scheme, dict(i.grades)) for i in listed.inspections] == [
+        ("ofsted-2025", {"achievement": "needs_attention", "inclusion": "expected_standard"})
+    ]
+    academy = await academies.GetAcademy(pb.GetAcademyRequest(academy_id=alder), metadata=head)
+    assert academy.version == 2  # registered, inspected

@@ -140,7 +140,31 @@ async def run_demo(
             f"by {version.recorded_by.subject} ({version.recorded_by.role}) {version.reason}"
         )
 
-    say("6. What the platform refuses, and why")
+    say(
+        "6. The improvement lead records Heron's last Ofsted inspection (kept apart from the trust's judgements)"
+    )
+    inspection = await academies.RecordInspection(
+        pb.RecordInspectionRequest(
+            academy_id=heron,
+            inspection_date="2026-01-20",
+            scheme="ofsted-2025",
+            grades={
+                "inclusion": "expected_standard",
+                "curriculum_and_teaching": "needs_attention",
+                "achievement": "needs_attention",
+                "attendance_and_behaviour": "expected_standard",
+                "leadership_and_governance": "expected_standard",
+            },
+            safeguarding="met",
+        ),
+        metadata=lead.metadata,
+    )
+    say(
+        f"  {inspection.scheme} on {inspection.inspection_date}: {dict(inspection.grades)}, "
+        f"safeguarding {inspection.safeguarding}"
+    )
+
+    say("7. What the platform refuses, and why")
     await _expect_refusal(
         result,
         "a malformed URN",
@@ -222,8 +246,8 @@ async def run_demo(
         say,
     )
 
-    say("7. Heron's timeline in reporting (projected from Kafka)")
-    result.timeline = await wait_for_timeline(clients, head, heron, minimum=3)
+    say("8. Heron's timeline in reporting (projected from Kafka)")
+    result.timeline = await wait_for_timeline(clients, head, heron, minimum=4)
     for entry in result.timeline:
         say(
             f"  {entry.occurred_at[:19]} {entry.event_type:<32} {entry.actor.subject} ({entry.actor.role})"

@@ -96,6 +96,18 @@ class SubmissionCorrected(EventPayload):
     reason: str
 
 
+class InspectionRecorded(EventPayload):
+    """An Ofsted inspection's published outcome (not the trust's own judgement)."""
+
+    EVENT_TYPE = "academies.InspectionRecorded"
+
+    academy_id: str
+    inspection_date: dt.date
+    scheme: str = Field(description="ofsted-2019 | ofsted-2025")
+    grades: dict[str, str] = Field(description="area id -> grade id on that scheme")
+    safeguarding: str | None = Field(None, description="met | not_met (ofsted-2025)")
+
+
 ACADEMIES_EVENTS = EventRegistry(
     TrustCreated,
     AcademyRegistered,
@@ -103,4 +115,5 @@ ACADEMIES_EVENTS = EventRegistry(
     AcademyLeftTrust,
     DataSubmitted,
     SubmissionCorrected,
+    InspectionRecorded,
 )

@@ -14,16 +14,18 @@ from chassis.auth import Principal, Role
 from chassis.envelope import CausationContext, EventEnvelope, NewEvent
 from chassis.errors import AlreadyExists, InvalidArgument, NotFound
 from chassis.eventstore import PostgresEventStore
-from contracts.academies.v1 import ACADEMIES_EVENTS, AcademyLeftTrust
+from contracts.academies.v1 import ACADEMIES_EVENTS, AcademyLeftTrust, InspectionRecorded
 from contracts.base import EventPayload
 
 from academies.adapters import views
 from academies.application.streams import academy_stream, submission_stream, trust_stream
 from academies.domain import academy as academy_rules
+from academies.domain import inspection as inspection_rules
 from academies.domain import submission as submission_rules
 from academies.domain import trust as trust_rules
 
 REGISTER_ROLES = (Role.CHIEF_EXECUTIVE,)
+INSPECTION_ROLES = (Role.CHIEF_EXECUTIVE, Role.IMPROVEMENT_LEAD)
 SUBMIT_ROLES = (Role.HEADTEACHER, Role.IMPROVEMENT_LEAD, Role.CHIEF_EXECUTIVE)
 READ_ROLES = (
     Role.TRUSTEE,
@@ -161,6 +163,34 @@ class AcademiesService:
             "recording that an academy left",
             correlation_id,
         )
+
+    async def record_inspection(
+        self,
+        principal: Principal,
+        command: inspection_rules.RecordInspection,
+        correlation_id: str = "",
+    ) -> InspectionRecorded:
+        principal.require_role(INSPECTION_ROLES, "recording an inspection")
+        state = await self._change_academy(
+            principal,
+            command.academy_id,
+            lambda s: inspection_rules.decide_record(s, command),
+            "recording an inspection",
+            correlation_id,
+        )
+        recorded = (await self.list_inspections(principal, state.academy_id))[-1]
+        return recorded[0]
+
+    async def list_inspections(
+        self, principal: Principal, academy_id: str
+    ) -> list[tuple[InspectionRecorded, EventEnvelope]]:
+        await self.get_academy(principal, academy_id)  # existence and scope
+        result = []
+        for envelope in await self._store.load(academy_stream(academy_id)):
+            event = _parse(envelope)
+            if isinstance(event, InspectionRecorded):
+                result.append((event, envelope))
+        return sorted(result, key=lambda pair: pair[0].inspection_date)
 
     async def _change_academy(
         self,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import grpc
 from chassis.auth import current_principal
 from chassis.correlation import correlation_id_from
+from chassis.envelope import Actor
 from chassis.errors import InvalidArgument
-from contracts.academies.v1 import DataValues, Period
+from contracts.academies.v1 import DataValues, InspectionRecorded, Period
 from google.protobuf.message import Message
 from trust.academies.v1 import academies_pb2 as pb
 from trust.academies.v1 import academies_pb2_grpc
@@ -21,6 +23,7 @@ from academies.domain.academy import (
     RecordAcademyLeft,
     RegisterAcademy,
 )
+from academies.domain.inspection import RecordInspection
 from academies.domain.submission import CorrectSubmission, SubmissionState, SubmitData
 from academies.domain.trust import CreateTrust, TrustState
 
@@ -216,6 +219,31 @@ class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
         )
         return submission_to_proto(state)
 
+    async def RecordInspection(
+        self, request: pb.RecordInspectionRequest, context: grpc.aio.ServicerContext
+    ) -> pb.Inspection:
+        principal = current_principal()
+        command = RecordInspection(
+            academy_id=request.academy_id,
+            inspection_date=request.inspection_date,
+            scheme=request.scheme,
+            grades=dict(request.grades),
+            safeguarding=request.safeguarding,
+            today=dt.date.today(),
+        )
+        event = await self._service.record_inspection(
+            principal, command, correlation_id_from(context)
+        )
+        return inspection_to_proto(event, principal.actor)
+
+    async def ListInspections(
+        self, request: pb.ListInspectionsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListInspectionsResponse:
+        found = await self._service.list_inspections(current_principal(), request.academy_id)
+        return pb.ListInspectionsResponse(
+            inspections=[inspection_to_proto(event, envelope.actor) for event, envelope in found]
+        )
+
     async def ListSubmissions(
         self, request: pb.ListSubmissionsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListSubmissionsResponse:
@@ -223,6 +251,17 @@ class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
             current_principal(), request.academy_id, request.academic_year or None
         )
         return pb.ListSubmissionsResponse(submissions=[submission_to_proto(s) for s in submissions])
+
+
+def inspection_to_proto(event: InspectionRecorded, recorded_by: Actor) -> pb.Inspection:
+    return pb.Inspection(
+        academy_id=event.academy_id,
+        inspection_date=event.inspection_date.isoformat(),
+        scheme=event.scheme,
+        grades=event.grades,
+        safeguarding=event.safeguarding or "",
+        recorded_by=common_pb2.Actor(subject=recorded_by.subject, role=recorded_by.role),
+    )
 
 
 def registration(service: AcademiesService) -> Callable[[grpc.aio.Server], None]:

@@ -70,6 +70,17 @@ def summarize(event_type: str, payload: dict[str, Any]) -> str:
                 f"Submission corrected (revision {payload['revision']}): {_values(payload)}"
                 f" because {payload['reason']}"
             )
+        case "academies.InspectionRecorded":
+            grades = ", ".join(
+                f"{a.replace('_', ' ')}: {g.replace('_', ' ')}"
+                for a, g in payload["grades"].items()
+            )
+            safeguarding = (
+                f"; safeguarding {payload['safeguarding'].replace('_', ' ')}"
+                if payload.get("safeguarding")
+                else ""
+            )
+            return f"Ofsted inspection ({payload['scheme']}) on {payload['inspection_date']}: {grades}{safeguarding}"
         case _:
             return event_type.split(".", 1)[-1]
 
