@@ -22,5 +22,7 @@ def test_demo_once_plays_the_scenario_and_exits_cleanly():
     assert "refused as expected: a malformed URN" in out
     assert "PERMISSION_DENIED" in out and "UNAUTHENTICATED" in out
     assert "academies.SubmissionCorrected" in out
+    assert "academies.InspectionRecorded" in out
+    assert "an inspection grade from the wrong scheme" in out
     assert "revision 2: attendance 94.0%" in out
     assert "academies   127.0.0.1:" in out and "reporting   127.0.0.1:" in out

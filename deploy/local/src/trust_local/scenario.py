@@ -241,6 +241,20 @@ async def run_demo(
     )
     await _expect_refusal(
         result,
+        "an inspection grade from the wrong scheme",
+        lambda: academies.RecordInspection(
+            pb.RecordInspectionRequest(
+                academy_id=heron,
+                inspection_date="2023-05-01",
+                scheme="ofsted-2019",
+                grades={"quality_of_education": "strong_standard"},
+            ),
+            metadata=lead.metadata,
+        ),
+        say,
+    )
+    await _expect_refusal(
+        result,
         "a call without a token",
         lambda: academies.GetAcademy(pb.GetAcademyRequest(academy_id=heron)),
         say,
