@@ -263,3 +263,43 @@ async def test_an_inspection_is_recorded_apart_and_bad_grades_are_refused(platfo
     ]
     academy = await academies.GetAcademy(pb.GetAcademyRequest(academy_id=alder), metadata=head)
     assert academy.version == 2  # registered, inspected
+
+
+async def test_a_trust_adjusts_its_framework_as_new_versions(platform, clients, trust):
+    import json
+
+    import yaml
+
+    academies = clients.academies
+    current = await academies.GetTrust(
+        pb.GetTrustRequest(trust_id=trust.trust_id), metadata=trust.ceo.metadata
+    )
+    assert (current.framework, current.framework_version) == ("seed-001-carter", 1)
+    document = json.loads(current.framework_json)
+    document["entitlements"]["core_days_per_year"] = 4
+    changed = await academies.ChangeFramework(
+        pb.ChangeFrameworkRequest(trust_id=trust.trust_id, framework_yaml=yaml.safe_dump(document)),
+        metadata=trust.ceo.metadata,
+    )
+    assert changed.framework_version == 2 and changed.based_on_preset == "seed-001-carter"
+    before = await _event_count(platform)
+    document["phases"].append(dict(document["phases"][0]))
+    await _refused(
+        academies.ChangeFramework(
+            pb.ChangeFrameworkRequest(
+                trust_id=trust.trust_id, framework_yaml=yaml.safe_dump(document)
+            ),
+            metadata=trust.ceo.metadata,
+        ),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "phases: duplicate phase 'sustain'",
+    )
+    lead = trust.caller(Role.IMPROVEMENT_LEAD, trust.academy_ids).metadata
+    await _refused(
+        academies.ChangeFramework(
+            pb.ChangeFrameworkRequest(trust_id=trust.trust_id, framework_yaml="{}"), metadata=lead
+        ),
+        grpc.StatusCode.PERMISSION_DENIED,
+        "needs one of the roles",
+    )
+    assert await _event_count(platform) == before

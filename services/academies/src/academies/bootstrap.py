@@ -15,7 +15,7 @@ from academies.entrypoints.grpc_api import SERVICE_NAME, registration
 def _registrations(context: ServiceContext) -> list[Registration]:
     # Trusts adopt one of the shipped presets (adjusted frameworks come with
     # framework versions as events; see frameworks/).
-    return [registration(AcademiesService(context.store, presets().keys()))]
+    return [registration(AcademiesService(context.store, presets()))]
 
 
 SPEC = ServiceSpec(

@@ -213,14 +213,48 @@ def test_a_correction_that_changes_nothing_is_refused():
         )
 
 
-def test_a_trust_is_created_once():
-    known = {"seed-004-focus"}
-    events = trust.decide_create(None, trust.CreateTrust("t1", "Demo", "seed-004-focus"), known)
-    state = trust.evolve(None, events[0])
+def test_a_trust_is_created_on_a_preset_as_framework_version_1():
+    presets = trust_presets()
+    events = trust.decide_create(None, trust.CreateTrust("t1", "Demo", "seed-004-focus"), presets)
+    state = None
+    for event in events:
+        state = trust.evolve(state, event)
+    assert state.framework.id == "seed-004-focus" and state.framework_version == 1
     with pytest.raises(AlreadyExists):
-        trust.decide_create(state, trust.CreateTrust("t1", "Demo", "seed-004-focus"), known)
+        trust.decide_create(state, trust.CreateTrust("t1", "Demo", "seed-004-focus"), presets)
 
 
 def test_a_trust_runs_on_a_known_framework():
-    with pytest.raises(InvalidArgument, match="not a known framework; presets: seed-004-focus"):
-        trust.decide_create(None, trust.CreateTrust("t1", "Demo", "made-up"), {"seed-004-focus"})
+    with pytest.raises(InvalidArgument, match="not a known framework; presets: seed-000-aid"):
+        trust.decide_create(None, trust.CreateTrust("t1", "Demo", "made-up"), trust_presets())
+
+
+def test_changing_the_framework_adds_a_version_and_refuses_a_broken_one():
+    presets = trust_presets()
+    state = None
+    for event in trust.decide_create(
+        None, trust.CreateTrust("t1", "D", "seed-003-aspire"), presets
+    ):
+        state = trust.evolve(state, event)
+    document = state.framework.model_dump(mode="json")
+    document["entitlements"]["core_days_per_year"] = 5
+    [changed] = trust.decide_change_framework(state, trust.ChangeFramework("t1", document))
+    assert changed.version == 2 and changed.based_on_preset == "seed-003-aspire"
+    assert trust.evolve(state, changed).framework.entitlements.core_days_per_year == 5
+    assert (
+        trust.decide_change_framework(
+            state, trust.ChangeFramework("t1", state.framework.model_dump(mode="json"))
+        )
+        == []
+    )
+    document["rag"]["areas"] = ["inclusion"]
+    with pytest.raises(
+        InvalidArgument, match=r"rag.areas\[0\]: area 'inclusion' is not in ofsted-2019"
+    ):
+        trust.decide_change_framework(state, trust.ChangeFramework("t1", document))
+
+
+def trust_presets():
+    from trust_frameworks.loader import presets
+
+    return presets()

@@ -7,6 +7,7 @@ Topics: ``academies.trust`` (key: trust id) and ``academies.academy``
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -40,6 +41,20 @@ class TrustCreated(EventPayload):
 
     name: str
     framework: str
+
+
+class FrameworkAdopted(EventPayload):
+    """A trust's framework, whole, as a new version: on creation (from a preset)
+    and on every change. Events that depend on rules name the version in force."""
+
+    EVENT_TYPE = "academies.FrameworkAdopted"
+
+    framework_id: str
+    version: int = Field(description="1 on creation, then 2, 3, ...")
+    based_on_preset: str
+    document: dict[str, Any] = Field(
+        description="the framework, per frameworks/framework.schema.json"
+    )
 
 
 class AcademyRegistered(EventPayload):
@@ -110,6 +125,7 @@ class InspectionRecorded(EventPayload):
 
 ACADEMIES_EVENTS = EventRegistry(
     TrustCreated,
+    FrameworkAdopted,
     AcademyRegistered,
     AcademyDetailsChanged,
     AcademyLeftTrust,

@@ -7,7 +7,7 @@ tables commit together or not at all, so a refused command appends nothing.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import asyncpg
 from chassis.auth import Principal, Role
@@ -16,6 +16,7 @@ from chassis.errors import AlreadyExists, InvalidArgument, NotFound
 from chassis.eventstore import PostgresEventStore
 from contracts.academies.v1 import ACADEMIES_EVENTS, AcademyLeftTrust, InspectionRecorded
 from contracts.base import EventPayload
+from trust_frameworks.model import Framework
 
 from academies.adapters import views
 from academies.application.streams import academy_stream, submission_stream, trust_stream
@@ -47,6 +48,15 @@ def _parse(envelope: EventEnvelope) -> EventPayload:
     return ACADEMIES_EVENTS.parse(envelope.event_type, envelope.schema_version, envelope.payload)
 
 
+def _fold_trust(
+    state: trust_rules.TrustState | None, events: Sequence[EventPayload]
+) -> trust_rules.TrustState:
+    for event in events:
+        state = trust_rules.evolve(state, event)
+    assert state is not None
+    return state
+
+
 def _require_id(value: str, field: str) -> str:
     value = value.strip()
     if not value:
@@ -57,9 +67,9 @@ def _require_id(value: str, field: str) -> str:
 
 
 class AcademiesService:
-    def __init__(self, store: PostgresEventStore, known_frameworks: Collection[str]) -> None:
+    def __init__(self, store: PostgresEventStore, presets: Mapping[str, Framework]) -> None:
         self._store = store
-        self._known_frameworks = frozenset(known_frameworks)
+        self._presets = dict(presets)
         self._pool = store.pool
 
     def _cause(self, principal: Principal, correlation_id: str) -> CausationContext:
@@ -74,7 +84,7 @@ class AcademiesService:
         principal.require_trust(command.trust_id, "creating a trust")
         async with self._pool.acquire() as conn, conn.transaction():
             state = await self._load_trust(conn, command.trust_id)
-            events = trust_rules.decide_create(state, command, self._known_frameworks)
+            events = trust_rules.decide_create(state, command, self._presets)
             await self._store.append(
                 conn,
                 trust_stream(command.trust_id),
@@ -82,9 +92,28 @@ class AcademiesService:
                 _to_new_events(events, command.trust_id),
                 self._cause(principal, correlation_id),
             )
-        created = trust_rules.evolve(None, events[0])
-        assert created is not None
-        return created
+        return _fold_trust(None, events)
+
+    async def change_framework(
+        self, principal: Principal, command: trust_rules.ChangeFramework, correlation_id: str = ""
+    ) -> trust_rules.TrustState:
+        principal.require_role(REGISTER_ROLES, "changing the trust's framework")
+        principal.require_trust(command.trust_id, "changing the trust's framework")
+        async with self._pool.acquire() as conn, conn.transaction():
+            state = await self._load_trust(conn, command.trust_id)
+            events = trust_rules.decide_change_framework(state, command)
+            if not events:
+                assert state is not None
+                return state
+            assert state is not None
+            await self._store.append(
+                conn,
+                trust_stream(command.trust_id),
+                state.version,
+                _to_new_events(events, command.trust_id),
+                self._cause(principal, correlation_id),
+            )
+        return _fold_trust(state, events)
 
     async def get_trust(self, principal: Principal, trust_id: str) -> trust_rules.TrustState:
         principal.require_role(READ_ROLES, "reading a trust")
@@ -98,10 +127,10 @@ class AcademiesService:
     async def _load_trust(
         self, conn: asyncpg.Connection, trust_id: str
     ) -> trust_rules.TrustState | None:
-        state = None
-        for envelope in await self._store.load(trust_stream(trust_id), conn):
-            state = trust_rules.evolve(state, _parse(envelope))
-        return state
+        envelopes = await self._store.load(trust_stream(trust_id), conn)
+        return (
+            _fold_trust(None, [_parse(envelope) for envelope in envelopes]) if envelopes else None
+        )
 
     # -- academies -------------------------------------------------------------
 

@@ -1,13 +1,16 @@
-"""The trust: created once, with the framework it runs on."""
+"""The trust: created once on a framework preset; its framework versioned by events."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from chassis.errors import AlreadyExists, InvalidArgument
-from contracts.academies.v1 import TrustCreated
+from chassis.errors import AlreadyExists, InvalidArgument, NotFound
+from contracts.academies.v1 import FrameworkAdopted, TrustCreated
 from contracts.base import EventPayload
+from trust_frameworks.loader import FrameworkError, parse_framework
+from trust_frameworks.model import Framework
 
 from academies.domain import values
 
@@ -16,36 +19,81 @@ from academies.domain import values
 class TrustState:
     trust_id: str
     name: str
-    framework: str
+    framework: Framework | None = None
+    framework_version: int = 0
+    based_on_preset: str = ""
+    version: int = 0
 
 
 @dataclass(frozen=True)
 class CreateTrust:
     trust_id: str
     name: str
-    framework: str
+    framework: str  # the preset adopted
+
+
+@dataclass(frozen=True)
+class ChangeFramework:
+    trust_id: str
+    document: Any  # parsed YAML/JSON of the whole framework
 
 
 def evolve(state: TrustState | None, event: EventPayload) -> TrustState | None:
     if isinstance(event, TrustCreated):
-        return TrustState(event.trust_id, event.name, event.framework)
+        return TrustState(event.trust_id, event.name, version=1)
+    if isinstance(event, FrameworkAdopted) and state is not None:
+        return TrustState(
+            state.trust_id,
+            state.name,
+            Framework.model_validate(event.document),
+            event.version,
+            event.based_on_preset,
+            state.version + 1,
+        )
     return state
 
 
+def _adopted(trust_id: str, framework: Framework, version: int, preset: str) -> FrameworkAdopted:
+    return FrameworkAdopted(
+        trust_id=trust_id,
+        framework_id=framework.id,
+        version=version,
+        based_on_preset=preset,
+        document=framework.model_dump(mode="json"),
+    )
+
+
 def decide_create(
-    state: TrustState | None, command: CreateTrust, known_frameworks: Collection[str]
+    state: TrustState | None, command: CreateTrust, presets: Mapping[str, Framework]
 ) -> list[EventPayload]:
     if state is not None:
         raise AlreadyExists(f"trust {command.trust_id} already exists")
-    if command.framework not in known_frameworks:
+    preset = presets.get(command.framework)
+    if preset is None:
         raise InvalidArgument(
             f"framework {command.framework!r} is not a known framework; "
-            f"presets: {', '.join(sorted(known_frameworks))}"
+            f"presets: {', '.join(sorted(presets))}"
         )
+    trust_id = values.require_text(command.trust_id, "trust_id", 64)
     return [
         TrustCreated(
-            trust_id=values.require_text(command.trust_id, "trust_id", 64),
+            trust_id=trust_id,
             name=values.require_text(command.name, "name"),
             framework=command.framework,
-        )
+        ),
+        _adopted(trust_id, preset, 1, command.framework),
     ]
+
+
+def decide_change_framework(
+    state: TrustState | None, command: ChangeFramework
+) -> list[EventPayload]:
+    if state is None:
+        raise NotFound(f"trust {command.trust_id} does not exist")
+    try:
+        framework = parse_framework(command.document, "framework")
+    except FrameworkError as error:
+        raise InvalidArgument("the framework is not valid:\n" + str(error)) from error
+    if state.framework is not None and framework == state.framework:
+        return []  # nothing changed: no new version
+    return [_adopted(state.trust_id, framework, state.framework_version + 1, state.based_on_preset)]

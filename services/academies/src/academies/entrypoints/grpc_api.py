@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import grpc
+import yaml
 from chassis.auth import current_principal
 from chassis.correlation import correlation_id_from
 from chassis.envelope import Actor
@@ -25,7 +26,7 @@ from academies.domain.academy import (
 )
 from academies.domain.inspection import RecordInspection
 from academies.domain.submission import CorrectSubmission, SubmissionState, SubmitData
-from academies.domain.trust import CreateTrust, TrustState
+from academies.domain.trust import ChangeFramework, CreateTrust, TrustState
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["AcademiesService"].full_name
 
@@ -76,7 +77,15 @@ def academy_to_proto(state: AcademyState) -> pb.Academy:
 
 
 def trust_to_proto(state: TrustState) -> pb.Trust:
-    return pb.Trust(trust_id=state.trust_id, name=state.name, framework=state.framework)
+    framework = state.framework
+    return pb.Trust(
+        trust_id=state.trust_id,
+        name=state.name,
+        framework=framework.id if framework else "",
+        framework_version=state.framework_version,
+        based_on_preset=state.based_on_preset,
+        framework_json=framework.model_dump_json() if framework else "",
+    )
 
 
 def submission_to_proto(state: SubmissionState) -> pb.Submission:
@@ -123,6 +132,20 @@ class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
         self, request: pb.GetTrustRequest, context: grpc.aio.ServicerContext
     ) -> pb.Trust:
         return trust_to_proto(await self._service.get_trust(current_principal(), request.trust_id))
+
+    async def ChangeFramework(
+        self, request: pb.ChangeFrameworkRequest, context: grpc.aio.ServicerContext
+    ) -> pb.Trust:
+        try:
+            document = yaml.safe_load(request.framework_yaml)
+        except yaml.YAMLError as error:
+            raise InvalidArgument(f"framework_yaml is not valid YAML: {error}") from error
+        state = await self._service.change_framework(
+            current_principal(),
+            ChangeFramework(request.trust_id, document),
+            correlation_id_from(context),
+        )
+        return trust_to_proto(state)
 
     async def RegisterAcademy(
         self, request: pb.RegisterAcademyRequest, context: grpc.aio.ServicerContext
