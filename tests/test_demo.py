@@ -23,6 +23,10 @@ def test_demo_once_plays_the_scenario_and_exits_cleanly():
     assert "PERMISSION_DENIED" in out and "UNAUTHENTICATED" in out
     assert "academies.SubmissionCorrected" in out
     assert "academies.InspectionRecorded" in out
+    # Submitted today: on time until the due date passes (the demo's dates are fixed).
+    assert "termly_kpi             2026/27 autumn" in out
+    assert (": on_time, submitted" in out) or (": late, submitted" in out)
+    assert "half_termly_data_drop" in out and ": missing" in out
     assert "an inspection grade from the wrong scheme" in out
     assert "revision 2: attendance 94.0%" in out
     assert "academies   127.0.0.1:" in out and "reporting   127.0.0.1:" in out

@@ -303,3 +303,38 @@ async def test_a_trust_adjusts_its_framework_as_new_versions(platform, clients, 
         "needs one of the roles",
     )
     assert await _event_count(platform) == before
+
+
+async def test_returns_status_applies_the_trusts_calendar(clients, trust):
+    academies = clients.academies
+    alder = trust.academy_ids[0]
+    head = trust.caller(Role.HEADTEACHER, [alder]).metadata
+    await academies.SubmitData(
+        submit_request(alder), metadata=head
+    )  # autumn 2026/27 termly KPIs, today
+    status = await academies.GetReturnsStatus(
+        pb.GetReturnsStatusRequest(academy_id=alder, as_of="2027-01-10"), metadata=head
+    )
+    assert status.framework_version == 1
+    by_period = {(r.return_type, r.period.term): r for r in status.returns}
+    autumn = by_period[("termly_kpi", "autumn")]
+    assert (autumn.due_on, autumn.status) == (
+        "2027-01-02",
+        "on_time",
+    )  # seed 001 preset: 14 days after term end
+    assert by_period[("termly_kpi", "spring")].status == "not_yet_due"
+    later = await academies.GetReturnsStatus(
+        pb.GetReturnsStatusRequest(academy_id=alder, as_of="2027-04-20"), metadata=head
+    )
+    assert {(r.period.term, r.status) for r in later.returns if r.return_type == "termly_kpi"} == {
+        ("autumn", "on_time"),
+        ("spring", "missing"),
+        ("summer", "not_yet_due"),
+    }
+    await _refused(
+        academies.GetReturnsStatus(
+            pb.GetReturnsStatusRequest(academy_id=alder, as_of="10/01/2027"), metadata=head
+        ),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "as_of must be an ISO date",
+    )

@@ -7,6 +7,7 @@ entitlement) are checked after parsing, each problem with its field path.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Literal
 
@@ -137,6 +138,22 @@ class DataDrop(_Strict):
     cite: str = ""
 
 
+class TermCalendar(_Strict):
+    """Month-day of the end of each half-term. Term dates vary by local authority
+    and year; these defaults (a typical English year) are labelled as such and a
+    trust sets its own."""
+
+    autumn: tuple[str, str] = ("10-24", "12-19")
+    spring: tuple[str, str] = ("02-13", "03-27")
+    summer: tuple[str, str] = ("05-22", "07-17")
+
+    def half_term_end(self, academic_year_start: int, term: str, half: int) -> dt.date:
+        month_day = getattr(self, term)[half - 1]
+        month, day = (int(part) for part in month_day.split("-"))
+        year = academic_year_start if month >= 9 else academic_year_start + 1
+        return dt.date(year, month, day)
+
+
 class Framework(_Strict):
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     name: str
@@ -151,6 +168,7 @@ class Framework(_Strict):
     budget: BudgetRules
     rag: RagRules
     data_drops: list[DataDrop] = Field(default_factory=list)
+    term_calendar: TermCalendar = Field(default_factory=TermCalendar)
     defaults: list[str] = Field(
         default_factory=list, description="labelled defaults where the seed is silent"
     )

@@ -164,7 +164,18 @@ async def run_demo(
         f"safeguarding {inspection.safeguarding}"
     )
 
-    say("7. What the platform refuses, and why")
+    as_of = "2027-01-10"
+    say(f"7. Heron's returns against the trust's data-drop calendar, as of {as_of}")
+    status = await academies.GetReturnsStatus(
+        pb.GetReturnsStatusRequest(academy_id=heron, as_of=as_of), metadata=head.metadata
+    )
+    for due in status.returns:
+        period = f"{due.period.academic_year} {due.period.term}"
+        period += f" half-term {due.period.half_term}" if due.period.half_term else ""
+        submitted = f", submitted {due.submitted_on}" if due.submitted_on else ""
+        say(f"  {due.return_type:<22} {period:<30} due {due.due_on}: {due.status}{submitted}")
+
+    say("8. What the platform refuses, and why")
     await _expect_refusal(
         result,
         "a malformed URN",
@@ -260,7 +271,7 @@ async def run_demo(
         say,
     )
 
-    say("8. Heron's timeline in reporting (projected from Kafka)")
+    say("9. Heron's timeline in reporting (projected from Kafka)")
     result.timeline = await wait_for_timeline(clients, head, heron, minimum=4)
     for entry in result.timeline:
         say(

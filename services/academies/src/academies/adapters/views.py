@@ -3,6 +3,7 @@ as the events they reflect (so reads right after a write see it)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import asyncpg
@@ -45,6 +46,7 @@ SCHEMA = [
         term          text NOT NULL,
         half_term     int NOT NULL,
         return_type   text NOT NULL,
+        submitted_at  timestamptz NOT NULL,
         UNIQUE (academy_id, academic_year, term, half_term, return_type)
     )
     """,
@@ -129,11 +131,12 @@ async def index_submission(
     trust_id: str,
     period: Period,
     return_type: str,
+    submitted_at: dt.datetime,
 ) -> str | None:
     """Record the submission; returns the id of an existing one for the same slot, if any."""
     inserted = await conn.fetchval(
         "INSERT INTO submission_index (submission_id, academy_id, trust_id, academic_year, "
-        "term, half_term, return_type) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+        "term, half_term, return_type, submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
         "ON CONFLICT DO NOTHING RETURNING true",
         submission_id,
         academy_id,
@@ -142,6 +145,7 @@ async def index_submission(
         period.term,
         period.half_term,
         return_type,
+        submitted_at,
     )
     if inserted:
         return None
@@ -156,6 +160,17 @@ async def index_submission(
             period.term,
             period.half_term,
             return_type,
+        )
+    )
+
+
+async def submitted_returns(conn: asyncpg.Connection, academy_id: str) -> list[Any]:
+    """Each return's original submission time (corrections do not move it)."""
+    return list(
+        await conn.fetch(
+            "SELECT return_type, academic_year, term, half_term, submitted_at "
+            "FROM submission_index WHERE academy_id = $1",
+            academy_id,
         )
     )
 

@@ -6,6 +6,7 @@ tables commit together or not at all, so a refused command appends nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 
@@ -22,6 +23,7 @@ from academies.adapters import views
 from academies.application.streams import academy_stream, submission_stream, trust_stream
 from academies.domain import academy as academy_rules
 from academies.domain import inspection as inspection_rules
+from academies.domain import returns as returns_rules
 from academies.domain import submission as submission_rules
 from academies.domain import trust as trust_rules
 
@@ -221,6 +223,32 @@ class AcademiesService:
                 result.append((event, envelope))
         return sorted(result, key=lambda pair: pair[0].inspection_date)
 
+    async def returns_status(
+        self, principal: Principal, academy_id: str, as_of: dt.date
+    ) -> tuple[list[returns_rules.DueReturn], int]:
+        """The academy's returns for the academic year holding ``as_of``, and the
+        version of the trust's framework whose calendar was applied."""
+        academy = await self.get_academy(principal, academy_id)
+        async with self._pool.acquire() as conn:
+            trust = await self._load_trust(conn, academy.trust_id)
+            rows = await views.submitted_returns(conn, academy_id)
+        if trust is None or trust.framework is None:
+            raise NotFound(f"trust {academy.trust_id} has no framework")
+        submitted = [
+            returns_rules.SubmittedReturn(
+                r["return_type"],
+                r["academic_year"],
+                r["term"],
+                r["half_term"],
+                r["submitted_at"].date(),
+            )
+            for r in rows
+        ]
+        due = returns_rules.returns_due(
+            trust.framework, as_of, academy.date_joined, academy.date_left, submitted
+        )
+        return due, trust.framework_version
+
     async def _change_academy(
         self,
         principal: Principal,
@@ -310,6 +338,7 @@ class AcademiesService:
                 submitted.trust_id,
                 submitted.period,  # type: ignore[attr-defined]
                 submitted.return_type,  # type: ignore[attr-defined]
+                appended[0].occurred_at,
             )
             if clash is not None:
                 raise AlreadyExists(

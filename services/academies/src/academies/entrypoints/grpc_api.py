@@ -27,6 +27,7 @@ from academies.domain.academy import (
 from academies.domain.inspection import RecordInspection
 from academies.domain.submission import CorrectSubmission, SubmissionState, SubmitData
 from academies.domain.trust import ChangeFramework, CreateTrust, TrustState
+from academies.domain.values import require_date
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["AcademiesService"].full_name
 
@@ -265,6 +266,31 @@ class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
         found = await self._service.list_inspections(current_principal(), request.academy_id)
         return pb.ListInspectionsResponse(
             inspections=[inspection_to_proto(event, envelope.actor) for event, envelope in found]
+        )
+
+    async def GetReturnsStatus(
+        self, request: pb.GetReturnsStatusRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ReturnsStatus:
+        as_of = require_date(request.as_of, "as_of") if request.as_of else dt.date.today()
+        due, version = await self._service.returns_status(
+            current_principal(), request.academy_id, as_of
+        )
+        return pb.ReturnsStatus(
+            academy_id=request.academy_id,
+            as_of=as_of.isoformat(),
+            framework_version=version,
+            returns=[
+                pb.DueReturn(
+                    return_type=r.return_type,
+                    period=pb.Period(
+                        academic_year=r.academic_year, term=r.term, half_term=r.half_term
+                    ),
+                    due_on=r.due_on.isoformat(),
+                    status=r.status.value,
+                    submitted_on=r.submitted_on.isoformat() if r.submitted_on else "",
+                )
+                for r in due
+            ],
         )
 
     async def ListSubmissions(
