@@ -23,6 +23,11 @@ def test_demo_once_plays_the_scenario_and_exits_cleanly():
     assert "PERMISSION_DENIED" in out and "UNAUTHENTICATED" in out
     assert "academies.SubmissionCorrected" in out
     assert "academies.InspectionRecorded" in out
+    assert (
+        "revision 2: Raise attendance (owner deputy headteacher): persistent absence % below 12%"
+        in out
+    )
+    assert "academies.ImprovementPlanSubmitted" in out
     # Submitted today: on time until the due date passes (the demo's dates are fixed).
     assert "termly_kpi             2026/27 autumn" in out
     assert (": on_time, submitted" in out) or (": late, submitted" in out)

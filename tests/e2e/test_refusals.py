@@ -339,3 +339,67 @@ async def test_returns_status_applies_the_trusts_calendar(clients, trust):
         grpc.StatusCode.INVALID_ARGUMENT,
         "as_of must be an ISO date",
     )
+
+
+async def test_an_improvement_plan_is_revised_with_its_history_kept(clients, trust):
+    academies = clients.academies
+    alder = trust.academy_ids[0]
+    head = trust.caller(Role.HEADTEACHER, [alder], "head@alder").metadata
+
+    def priority(target: str) -> pb.Priority:
+        return pb.Priority(
+            title="Raise attendance",
+            owner="deputy head",
+            success_criteria=[
+                pb.SuccessCriterion(
+                    description="fewer absent", measure="persistent absence %", target=target
+                )
+            ],
+            milestones=[
+                pb.Milestone(description="review", due_on="2027-02-01", owner="deputy head")
+            ],
+        )
+
+    first = await academies.SubmitImprovementPlan(
+        pb.SubmitImprovementPlanRequest(
+            academy_id=alder, academic_year="2026/27", priorities=[priority("below 14%")]
+        ),
+        metadata=head,
+    )
+    second = await academies.SubmitImprovementPlan(
+        pb.SubmitImprovementPlanRequest(
+            academy_id=alder, academic_year="2026/27", priorities=[priority("below 12%")]
+        ),
+        metadata=head,
+    )
+    assert (first.revision, second.revision) == (1, 2)
+    history = await academies.GetImprovementPlan(
+        pb.GetImprovementPlanRequest(academy_id=alder, academic_year="2026/27"), metadata=head
+    )
+    assert history.current.priorities[0].success_criteria[0].target == "below 12%"
+    assert [r.priorities[0].success_criteria[0].target for r in history.revisions] == [
+        "below 14%",
+        "below 12%",
+    ]
+    await _refused(
+        academies.SubmitImprovementPlan(
+            pb.SubmitImprovementPlanRequest(
+                academy_id=alder,
+                academic_year="2026/27",
+                priorities=[pb.Priority(title="Vague", owner="someone")],
+            ),
+            metadata=head,
+        ),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "needs at least one measurable success criterion",
+    )
+    sef = await academies.SubmitSelfEvaluation(
+        pb.SubmitSelfEvaluationRequest(
+            academy_id=alder,
+            academic_year="2026/27",
+            summary="Improving",
+            area_judgements={"achievement": "expected_standard"},
+        ),
+        metadata=head,
+    )
+    assert (sef.revision, sef.scheme) == (1, "ofsted-2025")  # the seed 001 preset's scheme

@@ -164,8 +164,46 @@ async def run_demo(
         f"safeguarding {inspection.safeguarding}"
     )
 
+    say("7. Heron's headteacher submits the 2026/27 improvement plan, then revises it")
+    plan = pb.SubmitImprovementPlanRequest(
+        academy_id=heron,
+        academic_year="2026/27",
+        priorities=[
+            pb.Priority(
+                title="Raise attendance",
+                owner="deputy headteacher",
+                success_criteria=[
+                    pb.SuccessCriterion(
+                        description="fewer pupils persistently absent",
+                        measure="persistent absence %",
+                        target="below 14%",
+                    )
+                ],
+                milestones=[
+                    pb.Milestone(
+                        description="first-response calls in place",
+                        due_on="2026-12-01",
+                        owner="attendance lead",
+                    ),
+                    pb.Milestone(
+                        description="spring review", due_on="2027-03-20", owner="deputy headteacher"
+                    ),
+                ],
+            )
+        ],
+    )
+    await academies.SubmitImprovementPlan(plan, metadata=head.metadata)
+    plan.priorities[0].success_criteria[0].target = "below 12%"
+    revised = await academies.SubmitImprovementPlan(plan, metadata=head.metadata)
+    for priority in revised.priorities:
+        criterion = priority.success_criteria[0]
+        say(
+            f"  revision {revised.revision}: {priority.title} (owner {priority.owner}): "
+            f"{criterion.measure} {criterion.target}; {len(priority.milestones)} milestones"
+        )
+
     as_of = "2027-01-10"
-    say(f"7. Heron's returns against the trust's data-drop calendar, as of {as_of}")
+    say(f"8. Heron's returns against the trust's data-drop calendar, as of {as_of}")
     status = await academies.GetReturnsStatus(
         pb.GetReturnsStatusRequest(academy_id=heron, as_of=as_of), metadata=head.metadata
     )
@@ -175,7 +213,7 @@ async def run_demo(
         submitted = f", submitted {due.submitted_on}" if due.submitted_on else ""
         say(f"  {due.return_type:<22} {period:<30} due {due.due_on}: {due.status}{submitted}")
 
-    say("8. What the platform refuses, and why")
+    say("9. What the platform refuses, and why")
     await _expect_refusal(
         result,
         "a malformed URN",
@@ -271,8 +309,8 @@ async def run_demo(
         say,
     )
 
-    say("9. Heron's timeline in reporting (projected from Kafka)")
-    result.timeline = await wait_for_timeline(clients, head, heron, minimum=4)
+    say("10. Heron's timeline in reporting (projected from Kafka)")
+    result.timeline = await wait_for_timeline(clients, head, heron, minimum=6)
     for entry in result.timeline:
         say(
             f"  {entry.occurred_at[:19]} {entry.event_type:<32} {entry.actor.subject} ({entry.actor.role})"

@@ -123,6 +123,56 @@ class InspectionRecorded(EventPayload):
     safeguarding: str | None = Field(None, description="met | not_met (ofsted-2025)")
 
 
+class SuccessCriterion(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    description: str
+    measure: str = Field(description="what is measured, e.g. 'persistent absence %'")
+    target: str = Field(description="the value that means success, e.g. 'below 12%'")
+
+
+class Milestone(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    description: str
+    due_on: dt.date
+    owner: str
+
+
+class Priority(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: str
+    owner: str
+    area: str | None = Field(None, description="inspection area it serves, on the trust's scheme")
+    success_criteria: list[SuccessCriterion]
+    milestones: list[Milestone]
+
+
+class ImprovementPlanSubmitted(EventPayload):
+    """A plan for an academic year; a later revision supersedes it, history kept."""
+
+    EVENT_TYPE = "academies.ImprovementPlanSubmitted"
+
+    academy_id: str
+    academic_year: str
+    revision: int
+    priorities: list[Priority]
+
+
+class SelfEvaluationSubmitted(EventPayload):
+    """The academy's self-evaluation statement (seed 004 s.12), a new revision each time."""
+
+    EVENT_TYPE = "academies.SelfEvaluationSubmitted"
+
+    academy_id: str
+    academic_year: str
+    revision: int
+    summary: str
+    area_judgements: dict[str, str] = Field(default_factory=dict)
+    scheme: str
+
+
 ACADEMIES_EVENTS = EventRegistry(
     TrustCreated,
     FrameworkAdopted,
@@ -132,4 +182,6 @@ ACADEMIES_EVENTS = EventRegistry(
     DataSubmitted,
     SubmissionCorrected,
     InspectionRecorded,
+    ImprovementPlanSubmitted,
+    SelfEvaluationSubmitted,
 )

@@ -18,11 +18,19 @@ from chassis.eventstore import PostgresEventStore
 from contracts.academies.v1 import ACADEMIES_EVENTS, AcademyLeftTrust, InspectionRecorded
 from contracts.base import EventPayload
 from trust_frameworks.model import Framework
+from trust_frameworks.schemes import JudgementScheme
 
 from academies.adapters import views
-from academies.application.streams import academy_stream, submission_stream, trust_stream
+from academies.application.streams import (
+    academy_stream,
+    plan_stream,
+    self_evaluation_stream,
+    submission_stream,
+    trust_stream,
+)
 from academies.domain import academy as academy_rules
 from academies.domain import inspection as inspection_rules
+from academies.domain import planning
 from academies.domain import returns as returns_rules
 from academies.domain import submission as submission_rules
 from academies.domain import trust as trust_rules
@@ -248,6 +256,79 @@ class AcademiesService:
             trust.framework, as_of, academy.date_joined, academy.date_left, submitted
         )
         return due, trust.framework_version
+
+    async def submit_plan(
+        self,
+        principal: Principal,
+        command: planning.SubmitImprovementPlan,
+        correlation_id: str = "",
+    ) -> EventEnvelope:
+        principal.require_role(SUBMIT_ROLES, "submitting an improvement plan")
+        stream = plan_stream(command.academy_id, command.academic_year)
+        return await self._append_revision(
+            principal,
+            command.academy_id,
+            stream,
+            correlation_id,
+            "submitting an improvement plan",
+            lambda academy, revision, scheme: planning.decide_plan(
+                academy, command, revision, scheme
+            ),
+        )
+
+    async def submit_self_evaluation(
+        self, principal: Principal, command: planning.SubmitSelfEvaluation, correlation_id: str = ""
+    ) -> EventEnvelope:
+        principal.require_role(SUBMIT_ROLES, "submitting a self-evaluation")
+        stream = self_evaluation_stream(command.academy_id, command.academic_year)
+        return await self._append_revision(
+            principal,
+            command.academy_id,
+            stream,
+            correlation_id,
+            "submitting a self-evaluation",
+            lambda academy, revision, scheme: planning.decide_self_evaluation(
+                academy, command, revision, scheme
+            ),
+        )
+
+    async def plan_history(
+        self, principal: Principal, academy_id: str, academic_year: str
+    ) -> list[EventEnvelope]:
+        await self.get_academy(principal, academy_id)
+        envelopes = await self._store.load(plan_stream(academy_id, academic_year))
+        if not envelopes:
+            raise NotFound(f"academy {academy_id} has no improvement plan for {academic_year}")
+        return envelopes
+
+    async def _append_revision(
+        self,
+        principal: Principal,
+        academy_id: str,
+        stream: str,
+        correlation_id: str,
+        action: str,
+        decide: Callable[[academy_rules.AcademyState, int, JudgementScheme], list[EventPayload]],
+    ) -> EventEnvelope:
+        """Append the next revision of a document stream (plan, self-evaluation)."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            academy = await views.fetch_academy(conn, academy_id)
+            if academy is None:
+                raise NotFound(f"academy {academy_id} is not registered")
+            principal.require_academy(academy.trust_id, academy_id, action)
+            trust = await self._load_trust(conn, academy.trust_id)
+            if trust is None or trust.framework is None:
+                raise NotFound(f"trust {academy.trust_id} has no framework")
+            revision = await self._store.stream_version(conn, stream)
+            events = decide(academy, revision, trust.framework.scheme)
+            [appended] = await self._store.append(
+                conn,
+                stream,
+                revision,
+                _to_new_events(events, academy_id),
+                self._cause(principal, correlation_id),
+            )
+        return appended
 
     async def _change_academy(
         self,

@@ -18,6 +18,14 @@ def submission_stream(submission_id: str) -> str:
     return f"submission-{submission_id}"
 
 
+def plan_stream(academy_id: str, academic_year: str) -> str:
+    return f"plan-{academy_id}-{academic_year.replace('/', '-')}"
+
+
+def self_evaluation_stream(academy_id: str, academic_year: str) -> str:
+    return f"sef-{academy_id}-{academic_year.replace('/', '-')}"
+
+
 def topic_for(envelope: EventEnvelope) -> str:
     """Trust events on academies.trust; an academy's and its submissions' events
     on academies.academy, all keyed by the academy id so they stay in order."""

@@ -9,9 +9,18 @@ import grpc
 import yaml
 from chassis.auth import current_principal
 from chassis.correlation import correlation_id_from
-from chassis.envelope import Actor
+from chassis.envelope import Actor, EventEnvelope
 from chassis.errors import InvalidArgument
-from contracts.academies.v1 import DataValues, InspectionRecorded, Period
+from contracts.academies.v1 import (
+    DataValues,
+    ImprovementPlanSubmitted,
+    InspectionRecorded,
+    Milestone,
+    Period,
+    Priority,
+    SelfEvaluationSubmitted,
+    SuccessCriterion,
+)
 from google.protobuf.message import Message
 from trust.academies.v1 import academies_pb2 as pb
 from trust.academies.v1 import academies_pb2_grpc
@@ -25,6 +34,7 @@ from academies.domain.academy import (
     RegisterAcademy,
 )
 from academies.domain.inspection import RecordInspection
+from academies.domain.planning import SubmitImprovementPlan, SubmitSelfEvaluation
 from academies.domain.submission import CorrectSubmission, SubmissionState, SubmitData
 from academies.domain.trust import ChangeFramework, CreateTrust, TrustState
 from academies.domain.values import require_date
@@ -293,6 +303,51 @@ class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
             ],
         )
 
+    async def SubmitImprovementPlan(
+        self, request: pb.SubmitImprovementPlanRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ImprovementPlan:
+        command = SubmitImprovementPlan(
+            academy_id=request.academy_id,
+            academic_year=request.academic_year,
+            priorities=priorities_from_proto(list(request.priorities)),
+        )
+        envelope = await self._service.submit_plan(
+            current_principal(), command, correlation_id_from(context)
+        )
+        return plan_to_proto(envelope)
+
+    async def GetImprovementPlan(
+        self, request: pb.GetImprovementPlanRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ImprovementPlanHistory:
+        envelopes = await self._service.plan_history(
+            current_principal(), request.academy_id, request.academic_year
+        )
+        revisions = [plan_to_proto(e) for e in envelopes]
+        return pb.ImprovementPlanHistory(current=revisions[-1], revisions=revisions)
+
+    async def SubmitSelfEvaluation(
+        self, request: pb.SubmitSelfEvaluationRequest, context: grpc.aio.ServicerContext
+    ) -> pb.SelfEvaluation:
+        command = SubmitSelfEvaluation(
+            academy_id=request.academy_id,
+            academic_year=request.academic_year,
+            summary=request.summary,
+            area_judgements=dict(request.area_judgements),
+        )
+        envelope = await self._service.submit_self_evaluation(
+            current_principal(), command, correlation_id_from(context)
+        )
+        sef = SelfEvaluationSubmitted.model_validate(envelope.payload)
+        return pb.SelfEvaluation(
+            academy_id=sef.academy_id,
+            academic_year=sef.academic_year,
+            revision=sef.revision,
+            summary=sef.summary,
+            area_judgements=sef.area_judgements,
+            scheme=sef.scheme,
+            submitted_by=common_pb2.Actor(subject=envelope.actor.subject, role=envelope.actor.role),
+        )
+
     async def ListSubmissions(
         self, request: pb.ListSubmissionsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListSubmissionsResponse:
@@ -310,6 +365,63 @@ def inspection_to_proto(event: InspectionRecorded, recorded_by: Actor) -> pb.Ins
         grades=event.grades,
         safeguarding=event.safeguarding or "",
         recorded_by=common_pb2.Actor(subject=recorded_by.subject, role=recorded_by.role),
+    )
+
+
+def priorities_from_proto(priorities: list[pb.Priority]) -> list[Priority]:
+    try:
+        return [
+            Priority(
+                title=p.title,
+                owner=p.owner,
+                area=p.area or None,
+                success_criteria=[
+                    SuccessCriterion(description=c.description, measure=c.measure, target=c.target)
+                    for c in p.success_criteria
+                ],
+                milestones=[
+                    Milestone(
+                        description=m.description,
+                        due_on=require_date(m.due_on, f"milestone {m.description!r} due_on"),
+                        owner=m.owner,
+                    )
+                    for m in p.milestones
+                ],
+            )
+            for p in priorities
+        ]
+    except ValueError as error:
+        raise InvalidArgument(f"priorities are malformed: {error}") from error
+
+
+def plan_to_proto(envelope: EventEnvelope) -> pb.ImprovementPlan:
+    plan = ImprovementPlanSubmitted.model_validate(envelope.payload)
+    return pb.ImprovementPlan(
+        academy_id=plan.academy_id,
+        academic_year=plan.academic_year,
+        revision=plan.revision,
+        priorities=[
+            pb.Priority(
+                title=p.title,
+                owner=p.owner,
+                area=p.area or "",
+                success_criteria=[
+                    pb.SuccessCriterion(
+                        description=c.description, measure=c.measure, target=c.target
+                    )
+                    for c in p.success_criteria
+                ],
+                milestones=[
+                    pb.Milestone(
+                        description=m.description, due_on=m.due_on.isoformat(), owner=m.owner
+                    )
+                    for m in p.milestones
+                ],
+            )
+            for p in plan.priorities
+        ],
+        submitted_by=common_pb2.Actor(subject=envelope.actor.subject, role=envelope.actor.role),
+        submitted_at=envelope.occurred_at.isoformat(),
     )
 
 

@@ -81,6 +81,11 @@ def summarize(event_type: str, payload: dict[str, Any]) -> str:
                 else ""
             )
             return f"Ofsted inspection ({payload['scheme']}) on {payload['inspection_date']}: {grades}{safeguarding}"
+        case "academies.ImprovementPlanSubmitted":
+            titles = "; ".join(p["title"] for p in payload["priorities"])
+            return f"Improvement plan {payload['academic_year']} revision {payload['revision']}: {titles}"
+        case "academies.SelfEvaluationSubmitted":
+            return f"Self-evaluation {payload['academic_year']} revision {payload['revision']}"
         case _:
             return event_type.split(".", 1)[-1]
 
