@@ -89,3 +89,8 @@ def test_self_evaluation_judgements_are_on_the_trusts_scheme():
     bad = SubmitSelfEvaluation("a1", "2026/27", "x", {"quality_of_education": "strong_standard"})
     with pytest.raises(InvalidArgument, match="not on ofsted-2019"):
         decide_self_evaluation(ACADEMY, bad, 0, OFSTED_2019)
+
+
+def test_a_plan_records_the_framework_version_in_force():
+    [event] = decide_plan(ACADEMY, plan(priority()), 0, OFSTED_2019, framework_version=3)
+    assert event.framework_version == 3

@@ -158,6 +158,7 @@ class ImprovementPlanSubmitted(EventPayload):
     academic_year: str
     revision: int
     priorities: list[Priority]
+    framework_version: int = Field(description="the trust's framework version in force")
 
 
 class SelfEvaluationSubmitted(EventPayload):
@@ -171,6 +172,7 @@ class SelfEvaluationSubmitted(EventPayload):
     summary: str
     area_judgements: dict[str, str] = Field(default_factory=dict)
     scheme: str
+    framework_version: int = Field(description="the trust's framework version in force")
 
 
 ACADEMIES_EVENTS = EventRegistry(

@@ -67,6 +67,11 @@ def _fold_trust(
     return state
 
 
+def _scheme(trust: trust_rules.TrustState) -> JudgementScheme:
+    assert trust.framework is not None  # checked before deciding
+    return trust.framework.scheme
+
+
 def _require_id(value: str, field: str) -> str:
     value = value.strip()
     if not value:
@@ -271,8 +276,8 @@ class AcademiesService:
             stream,
             correlation_id,
             "submitting an improvement plan",
-            lambda academy, revision, scheme: planning.decide_plan(
-                academy, command, revision, scheme
+            lambda academy, revision, trust: planning.decide_plan(
+                academy, command, revision, _scheme(trust), trust.framework_version
             ),
         )
 
@@ -287,8 +292,8 @@ class AcademiesService:
             stream,
             correlation_id,
             "submitting a self-evaluation",
-            lambda academy, revision, scheme: planning.decide_self_evaluation(
-                academy, command, revision, scheme
+            lambda academy, revision, trust: planning.decide_self_evaluation(
+                academy, command, revision, _scheme(trust), trust.framework_version
             ),
         )
 
@@ -308,7 +313,9 @@ class AcademiesService:
         stream: str,
         correlation_id: str,
         action: str,
-        decide: Callable[[academy_rules.AcademyState, int, JudgementScheme], list[EventPayload]],
+        decide: Callable[
+            [academy_rules.AcademyState, int, trust_rules.TrustState], list[EventPayload]
+        ],
     ) -> EventEnvelope:
         """Append the next revision of a document stream (plan, self-evaluation)."""
         async with self._pool.acquire() as conn, conn.transaction():
@@ -320,7 +327,7 @@ class AcademiesService:
             if trust is None or trust.framework is None:
                 raise NotFound(f"trust {academy.trust_id} has no framework")
             revision = await self._store.stream_version(conn, stream)
-            events = decide(academy, revision, trust.framework.scheme)
+            events = decide(academy, revision, trust)
             [appended] = await self._store.append(
                 conn,
                 stream,

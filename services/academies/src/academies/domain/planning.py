@@ -52,6 +52,7 @@ def decide_plan(
     command: SubmitImprovementPlan,
     current_revision: int,
     scheme: JudgementScheme,
+    framework_version: int = 1,
 ) -> list[EventPayload]:
     open_academy = require_open(academy, command.academy_id)
     start = _year_start(command.academic_year)
@@ -89,6 +90,7 @@ def decide_plan(
             academic_year=command.academic_year,
             revision=current_revision + 1,
             priorities=command.priorities,
+            framework_version=framework_version,
         )
     ]
 
@@ -98,6 +100,7 @@ def decide_self_evaluation(
     command: SubmitSelfEvaluation,
     current_revision: int,
     scheme: JudgementScheme,
+    framework_version: int = 1,
 ) -> list[EventPayload]:
     open_academy = require_open(academy, command.academy_id)
     _year_start(command.academic_year)
@@ -115,5 +118,6 @@ def decide_self_evaluation(
             summary=values.require_text(command.summary, "summary", 20_000),
             area_judgements=dict(sorted(command.area_judgements.items())),
             scheme=scheme.id,
+            framework_version=framework_version,
         )
     ]
