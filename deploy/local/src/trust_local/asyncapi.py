@@ -17,13 +17,15 @@ from typing import Any
 from chassis.envelope import EventEnvelope
 from contracts.academies.v1 import ACADEMIES_EVENTS, ACADEMY_TOPIC, TRUST_TOPIC
 from contracts.base import EventPayload
+from contracts.evaluations.v1 import ACADEMY_TOPIC as EVALUATIONS_TOPIC
+from contracts.evaluations.v1 import EVALUATIONS_EVENTS
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 from pydantic import create_model
 
 OUTPUT = pathlib.Path(__file__).resolve().parents[4] / "docs" / "asyncapi.json"
 
-TOPIC_OF = {"academies.TrustCreated": TRUST_TOPIC}
+TOPIC_OF = {"academies.TrustCreated": TRUST_TOPIC, "academies.FrameworkAdopted": TRUST_TOPIC}
 
 
 def _envelope_for(model: type[EventPayload]) -> type:
@@ -38,8 +40,9 @@ def _envelope_for(model: type[EventPayload]) -> type:
 
 def specification() -> dict[str, Any]:
     broker = KafkaBroker("kafka:9092")
-    for model in ACADEMIES_EVENTS:
-        topic = TOPIC_OF.get(model.EVENT_TYPE, ACADEMY_TOPIC)
+    published = [(m, TOPIC_OF.get(m.EVENT_TYPE, ACADEMY_TOPIC)) for m in ACADEMIES_EVENTS]
+    published += [(m, EVALUATIONS_TOPIC) for m in EVALUATIONS_EVENTS]
+    for model, topic in published:
         broker.publisher(
             topic,
             title=f"{topic}:{model.EVENT_TYPE}.v{model.SCHEMA_VERSION}",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import grpc
 from chassis.auth import Role, TokenService
 from trust.academies.v1 import academies_pb2_grpc
+from trust.evaluations.v1 import evaluations_pb2_grpc
 from trust.reporting.v1 import reporting_pb2_grpc
 
 
@@ -30,6 +31,10 @@ class PlatformClients:
         }
         self.academies = academies_pb2_grpc.AcademiesServiceStub(self._channels["academies"])
         self.reporting = reporting_pb2_grpc.ReportingServiceStub(self._channels["reporting"])
+        if "evaluations" in self._channels:
+            self.evaluations = evaluations_pb2_grpc.EvaluationsServiceStub(
+                self._channels["evaluations"]
+            )
 
     def channel(self, service: str) -> grpc.aio.Channel:
         return self._channels[service]

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 
 from localinfra import MockKafkaCluster, PostgresCluster, start_mock_kafka, start_postgres
 
-SERVICES = ("academies", "reporting")
+SERVICES = ("academies", "evaluations", "reporting")
 
 # Every topic the services publish or consume, and the dead-letter topics.
-TOPICS = {"academies.trust": 2, "academies.academy": 8}
+TOPICS = {"academies.trust": 2, "academies.academy": 8, "evaluations.academy": 8}
 
 
 @dataclass

@@ -15,8 +15,12 @@ from typing import Any
 
 from contracts.academies.v1 import ACADEMIES_EVENTS
 from contracts.base import EventRegistry
+from contracts.evaluations.v1 import EVALUATIONS_EVENTS
 
-REGISTRIES: dict[str, EventRegistry] = {"academies": ACADEMIES_EVENTS}
+REGISTRIES: dict[str, EventRegistry] = {
+    "academies": ACADEMIES_EVENTS,
+    "evaluations": EVALUATIONS_EVENTS,
+}
 
 
 def schemas() -> dict[str, dict[str, Any]]:

@@ -6,12 +6,13 @@ from chassis.consumer import IdempotentConsumer
 from chassis.grpc_server import Registration
 from chassis.runtime import ConsumerSpec, ServiceContext, ServiceSpec
 from contracts.academies.v1 import ACADEMY_TOPIC
+from contracts.evaluations.v1 import ACADEMY_TOPIC as EVALUATIONS_TOPIC
 
 from reporting.adapters.timeline_store import TimelineStore, schema_statements
 from reporting.entrypoints.grpc_api import SERVICE_NAME, registration
 
 TIMELINE_CONSUMER = "reporting.timeline"
-TIMELINE_TOPICS = (ACADEMY_TOPIC,)
+TIMELINE_TOPICS = (ACADEMY_TOPIC, EVALUATIONS_TOPIC)
 
 
 def _registrations(context: ServiceContext) -> list[Registration]:

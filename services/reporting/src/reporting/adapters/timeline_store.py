@@ -34,7 +34,8 @@ def schema_statements(schema: str = LIVE_SCHEMA) -> list[str]:
             occurred_at     timestamptz NOT NULL,
             actor_subject   text NOT NULL,
             actor_role      text NOT NULL,
-            summary         text NOT NULL
+            summary         text NOT NULL,
+            confidential    boolean NOT NULL DEFAULT false
         )
         """,
         f"CREATE INDEX IF NOT EXISTS timeline_by_academy ON {table} "
@@ -59,8 +60,9 @@ class TimelineStore:
             return
         await conn.execute(
             f"INSERT INTO {self._table} (event_id, academy_id, trust_id, event_type, "
-            "source_service, global_position, occurred_at, actor_subject, actor_role, summary) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING",
+            "source_service, global_position, occurred_at, actor_subject, actor_role, summary, "
+            "confidential) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+            "ON CONFLICT (event_id) DO NOTHING",
             entry.event_id,
             entry.academy_id,
             entry.trust_id,
@@ -71,6 +73,7 @@ class TimelineStore:
             entry.actor_subject,
             entry.actor_role,
             entry.summary,
+            entry.confidential,
         )
 
     async def entries(self, conn: asyncpg.Connection, academy_id: str) -> list[TimelineEntry]:

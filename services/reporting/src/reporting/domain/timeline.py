@@ -27,6 +27,7 @@ class TimelineEntry:
     actor_subject: str
     actor_role: str
     summary: str
+    confidential: bool = False
 
 
 def _period(payload: dict[str, Any]) -> str:
@@ -86,8 +87,33 @@ def summarize(event_type: str, payload: dict[str, Any]) -> str:
             return f"Improvement plan {payload['academic_year']} revision {payload['revision']}: {titles}"
         case "academies.SelfEvaluationSubmitted":
             return f"Self-evaluation {payload['academic_year']} revision {payload['revision']}"
+        case "evaluations.EvaluationJudged":
+            grades = ", ".join(
+                f"{a.replace('_', ' ')}: {g.replace('_', ' ')}"
+                for a, g in payload["judgements"].items()
+            )
+            return f"{payload['kind'].replace('_', ' ').capitalize()} {payload['academic_year']} {payload['term']}: {grades}"
+        case "evaluations.PhaseProposed":
+            subject = f" for {payload['subject']}" if payload.get("subject") else ""
+            return f"Proposed{subject}: {payload.get('current_phase') or 'no phase'} -> {payload['proposed_phase']} ({payload['review']} review)"
+        case "evaluations.PhaseChanged":
+            subject = f" for {payload['subject']}" if payload.get("subject") else ""
+            return (
+                f"Phase changed{subject}: {payload.get('old_phase') or 'no phase'} -> {payload['new_phase']}, "
+                f"confirmed by {payload['confirmed_by']['subject']}"
+            )
+        case "evaluations.PhaseProposalRejected":
+            return f"Proposal rejected: {payload['reason']}"
+        case "evaluations.PhaseProposalWithdrawn":
+            return f"Proposal withdrawn: {payload['reason']}"
+        case "evaluations.ConcernRaised":
+            return "A concern was raised with the chief executive (confidential)"
         case _:
             return event_type.split(".", 1)[-1]
+
+
+# Shown only to roles that may read confidential material (see the API).
+CONFIDENTIAL_EVENTS = frozenset({"evaluations.ConcernRaised"})
 
 
 def entry_for(envelope: EventEnvelope) -> TimelineEntry | None:
@@ -106,4 +132,5 @@ def entry_for(envelope: EventEnvelope) -> TimelineEntry | None:
         actor_subject=envelope.actor.subject,
         actor_role=envelope.actor.role,
         summary=summarize(envelope.event_type, envelope.payload),
+        confidential=envelope.event_type in CONFIDENTIAL_EVENTS,
     )

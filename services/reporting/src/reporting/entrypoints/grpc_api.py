@@ -14,6 +14,9 @@ from trust.reporting.v1 import reporting_pb2_grpc
 
 from reporting.adapters.timeline_store import TimelineStore
 
+# Roles that may see confidential entries (concerns); the rest never receive them.
+CONFIDENTIAL_READERS = (Role.CHIEF_EXECUTIVE, Role.IMPROVEMENT_LEAD)
+
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["ReportingService"].full_name
 
 TIMELINE_READERS = (
@@ -40,6 +43,8 @@ class ReportingServicer(reporting_pb2_grpc.ReportingServiceServicer):
         if not entries:
             raise NotFound(f"no events are known for academy {request.academy_id}")
         principal.require_academy(entries[0].trust_id, request.academy_id, "reading a timeline")
+        if principal.role not in CONFIDENTIAL_READERS:
+            entries = [e for e in entries if not e.confidential]
         return pb.AcademyTimeline(
             academy_id=request.academy_id,
             entries=[

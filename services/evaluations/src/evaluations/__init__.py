@@ -1,0 +1,1 @@
+"""The evaluations service: judgements, phase reviews and concerns."""

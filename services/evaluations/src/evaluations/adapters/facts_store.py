@@ -1,0 +1,170 @@
+"""Evaluations' own copy of what it needs from the register, fed by academies events.
+
+Updated by an idempotent consumer (never by reading the academies database).
+"""
+
+from __future__ import annotations
+
+import asyncpg
+from chassis.consumer import PoisonMessage
+from chassis.envelope import EventEnvelope
+from contracts.academies.v1 import (
+    ACADEMIES_EVENTS,
+    AcademyDetailsChanged,
+    AcademyLeftTrust,
+    AcademyRegistered,
+    DataSubmitted,
+    FrameworkAdopted,
+    SubmissionCorrected,
+)
+from contracts.base import UnknownEventType
+from pydantic import ValidationError
+from trust_frameworks.model import Framework
+
+from evaluations.domain.facts import AcademyFacts, LatestData, TrustFramework
+
+SCHEMA = [
+    """
+    CREATE TABLE IF NOT EXISTS academy_facts (
+        academy_id text PRIMARY KEY, trust_id text NOT NULL, name text NOT NULL,
+        phase_of_education text NOT NULL, is_open boolean NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS trust_frameworks (
+        trust_id text PRIMARY KEY, version int NOT NULL, document jsonb NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS submission_facts (
+        submission_id text PRIMARY KEY, academy_id text NOT NULL, academic_year text NOT NULL,
+        term_order int NOT NULL, term text NOT NULL, half_term int NOT NULL,
+        progress8_band text, progress8_score double precision
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS submission_facts_latest ON submission_facts "
+    "(academy_id, academic_year DESC, term_order DESC, half_term DESC)",
+    """
+    CREATE TABLE IF NOT EXISTS concern_notes (
+        concern_id text PRIMARY KEY, academy_id text NOT NULL, trust_id text NOT NULL,
+        text text NOT NULL, raised_by text NOT NULL, raised_by_role text NOT NULL,
+        raised_at timestamptz NOT NULL DEFAULT now()
+    )
+    """,
+]
+
+_TERM_ORDER = {"autumn": 1, "spring": 2, "summer": 3}
+
+
+async def project_academies_event(conn: asyncpg.Connection, envelope: EventEnvelope) -> None:
+    """Apply one academies event to the facts (inside the consumer's transaction)."""
+    if not ACADEMIES_EVENTS.knows(envelope.event_type, envelope.schema_version):
+        return  # a newer event this version does not need
+    try:
+        event = ACADEMIES_EVENTS.parse(
+            envelope.event_type, envelope.schema_version, envelope.payload
+        )
+    except (ValidationError, UnknownEventType) as error:
+        raise PoisonMessage(f"{envelope.event_type}: {error}") from error
+    if isinstance(event, FrameworkAdopted):
+        await conn.execute(
+            "INSERT INTO trust_frameworks (trust_id, version, document) VALUES ($1, $2, $3) "
+            "ON CONFLICT (trust_id) DO UPDATE SET version = EXCLUDED.version, "
+            "document = EXCLUDED.document WHERE trust_frameworks.version < EXCLUDED.version",
+            event.trust_id,
+            event.version,
+            event.document,
+        )
+    elif isinstance(event, AcademyRegistered):
+        await conn.execute(
+            "INSERT INTO academy_facts VALUES ($1, $2, $3, $4, true) ON CONFLICT DO NOTHING",
+            event.academy_id,
+            event.trust_id,
+            event.name,
+            event.phase_of_education,
+        )
+    elif isinstance(event, AcademyDetailsChanged):
+        await conn.execute(
+            "UPDATE academy_facts SET name = coalesce($2, name), "
+            "phase_of_education = coalesce($3, phase_of_education) WHERE academy_id = $1",
+            event.academy_id,
+            event.name,
+            event.phase_of_education,
+        )
+    elif isinstance(event, AcademyLeftTrust):
+        await conn.execute(
+            "UPDATE academy_facts SET is_open = false WHERE academy_id = $1", event.academy_id
+        )
+    elif isinstance(event, DataSubmitted):
+        await conn.execute(
+            "INSERT INTO submission_facts VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+            "ON CONFLICT (submission_id) DO NOTHING",
+            event.submission_id,
+            event.academy_id,
+            event.period.academic_year,
+            _TERM_ORDER[event.period.term],
+            event.period.term,
+            event.period.half_term,
+            event.values.progress8_band,
+            event.values.progress8_score,
+        )
+    elif isinstance(event, SubmissionCorrected):
+        await conn.execute(
+            "UPDATE submission_facts SET progress8_band = $2, progress8_score = $3 "
+            "WHERE submission_id = $1",
+            event.submission_id,
+            event.values.progress8_band,
+            event.values.progress8_score,
+        )
+
+
+async def academy(conn: asyncpg.Connection, academy_id: str) -> AcademyFacts | None:
+    row = await conn.fetchrow("SELECT * FROM academy_facts WHERE academy_id = $1", academy_id)
+    return AcademyFacts(**dict(row.items())) if row else None
+
+
+async def trust_framework(conn: asyncpg.Connection, trust_id: str) -> TrustFramework | None:
+    row = await conn.fetchrow("SELECT * FROM trust_frameworks WHERE trust_id = $1", trust_id)
+    if row is None:
+        return None
+    return TrustFramework(trust_id, row["version"], Framework.model_validate(row["document"]))
+
+
+async def latest_data(conn: asyncpg.Connection, academy_id: str) -> LatestData | None:
+    """The latest period's effective Progress 8 values (corrections applied)."""
+    row = await conn.fetchrow(
+        "SELECT academic_year, term, half_term, progress8_band, progress8_score "
+        "FROM submission_facts WHERE academy_id = $1 AND progress8_band IS NOT NULL "
+        "ORDER BY academic_year DESC, term_order DESC, half_term DESC LIMIT 1",
+        academy_id,
+    )
+    return LatestData(**dict(row.items())) if row else None
+
+
+async def save_concern(
+    conn: asyncpg.Connection,
+    concern_id: str,
+    academy_id: str,
+    trust_id: str,
+    text: str,
+    raised_by: str,
+    role: str,
+) -> None:
+    await conn.execute(
+        "INSERT INTO concern_notes (concern_id, academy_id, trust_id, text, raised_by, raised_by_role) "
+        "VALUES ($1, $2, $3, $4, $5, $6)",
+        concern_id,
+        academy_id,
+        trust_id,
+        text,
+        raised_by,
+        role,
+    )
+
+
+async def concerns(conn: asyncpg.Connection, academy_id: str) -> list[asyncpg.Record]:
+    return list(
+        await conn.fetch(
+            "SELECT * FROM concern_notes WHERE academy_id = $1 ORDER BY raised_at", academy_id
+        )
+    )

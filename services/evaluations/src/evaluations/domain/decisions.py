@@ -1,0 +1,256 @@
+"""The rules of judging, phase reviews and concerns: decide(command, state) -> events."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from chassis.auth import Principal, Role
+from chassis.errors import (
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+)
+from contracts.base import EventPayload
+from contracts.evaluations.v1 import (
+    ActorRef,
+    ConcernRaised,
+    EvaluationJudged,
+    PhaseChanged,
+    PhaseProposalRejected,
+    PhaseProposalWithdrawn,
+    PhaseProposed,
+)
+
+from evaluations.domain.facts import AcademyFacts, TrustFramework, area_applies
+from evaluations.domain.state import EvaluationState
+
+KINDS: dict[str, tuple[Role, ...]] = {
+    # Who may make each kind of evaluation (seed 000: self-evaluation by the
+    # headteacher; trust evaluation by the AID / improvement lead).
+    "self_evaluation": (Role.HEADTEACHER,),
+    "trust_evaluation": (Role.IMPROVEMENT_LEAD, Role.CHIEF_EXECUTIVE),
+    "roundtable": (Role.CHIEF_EXECUTIVE, Role.IMPROVEMENT_LEAD),
+    "external_review": (Role.IMPROVEMENT_LEAD, Role.CHIEF_EXECUTIVE),
+}
+REVIEWS = ("annual", "exceptional")
+TERMS = ("autumn", "spring", "summer")
+_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
+
+
+@dataclass(frozen=True)
+class JudgeEvaluation:
+    academy_id: str
+    evaluation_id: str
+    kind: str
+    academic_year: str
+    term: str
+    judgements: dict[str, str]
+    evidence: list[str]
+    summary: str
+
+
+@dataclass(frozen=True)
+class ProposePhase:
+    academy_id: str
+    proposal_id: str
+    phase: str
+    reason: str
+    review: str
+    subject: str | None
+
+
+@dataclass(frozen=True)
+class DecideProposal:
+    academy_id: str
+    proposal_id: str
+    reason: str
+
+
+def require_open_academy(academy: AcademyFacts | None, academy_id: str) -> AcademyFacts:
+    if academy is None:
+        raise NotFound(f"academy {academy_id} is not known to evaluations (not registered?)")
+    if not academy.is_open:
+        raise FailedPrecondition(f"academy {academy_id} ({academy.name}) has left the trust")
+    return academy
+
+
+def _require_text(value: str, field: str) -> str:
+    if not value.strip():
+        raise InvalidArgument(f"{field} must not be empty")
+    return value.strip()
+
+
+def decide_judge(
+    academy: AcademyFacts | None,
+    trust: TrustFramework,
+    principal: Principal,
+    command: JudgeEvaluation,
+) -> list[EventPayload]:
+    open_academy = require_open_academy(academy, command.academy_id)
+    allowed = KINDS.get(command.kind)
+    if allowed is None:
+        raise InvalidArgument(f"kind must be one of {', '.join(KINDS)}, got {command.kind!r}")
+    if principal.role not in allowed:
+        names = ", ".join(r.value for r in allowed)
+        raise PermissionDenied(f"a {command.kind} is made by {names}; you are {principal.role}")
+    match = _YEAR.match(command.academic_year)
+    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+        raise InvalidArgument(
+            f"academic_year must look like 2026/27, got {command.academic_year!r}"
+        )
+    if command.term not in TERMS:
+        raise InvalidArgument(f"term must be one of {', '.join(TERMS)}, got {command.term!r}")
+    scheme = trust.framework.scheme
+    if not command.judgements:
+        raise InvalidArgument("an evaluation needs at least one judged area")
+    for area_id, grade_id in command.judgements.items():
+        area = scheme.area(area_id)
+        if area is None:
+            raise InvalidArgument(f"area {area_id!r} is not in {scheme.id}")
+        if not area_applies(area, open_academy):
+            raise InvalidArgument(
+                f"area {area_id!r} does not apply to {open_academy.name} "
+                f"({open_academy.phase_of_education})"
+            )
+        if scheme.grade(grade_id) is None:
+            grades = ", ".join(g.id for g in scheme.grades)
+            raise InvalidArgument(f"grade {grade_id!r} is not on {scheme.id} ({grades})")
+    return [
+        EvaluationJudged(
+            trust_id=open_academy.trust_id,
+            academy_id=open_academy.academy_id,
+            evaluation_id=command.evaluation_id,
+            kind=command.kind,
+            academic_year=command.academic_year,
+            term=command.term,
+            scheme=scheme.id,
+            judgements=dict(sorted(command.judgements.items())),
+            evidence=[e.strip() for e in command.evidence if e.strip()],
+            summary=_require_text(command.summary, "summary"),
+            framework_version=trust.version,
+        )
+    ]
+
+
+def decide_propose(
+    academy: AcademyFacts | None,
+    trust: TrustFramework,
+    state: EvaluationState,
+    command: ProposePhase,
+) -> list[EventPayload]:
+    open_academy = require_open_academy(academy, command.academy_id)
+    framework = trust.framework
+    if framework.phase(command.phase) is None:
+        known = ", ".join(p.id for p in framework.phases)
+        raise InvalidArgument(
+            f"{framework.phase_label} {command.phase!r} is not in the framework ({known})"
+        )
+    if command.subject is not None and not framework.phases_per_subject:
+        raise InvalidArgument("this trust's framework does not phase academies per subject")
+    if command.review not in REVIEWS:
+        raise InvalidArgument(f"review must be annual or exceptional, got {command.review!r}")
+    if state.open_proposal(command.subject) is not None:
+        raise FailedPrecondition(
+            "a proposal for this academy"
+            + (f" ({command.subject})" if command.subject else "")
+            + " is already awaiting the board; withdraw it first"
+        )
+    current = state.phases.get(command.subject)
+    if current == command.phase:
+        raise FailedPrecondition(f"the academy is already in {command.phase}")
+    return [
+        PhaseProposed(
+            trust_id=open_academy.trust_id,
+            academy_id=open_academy.academy_id,
+            proposal_id=command.proposal_id,
+            subject=command.subject,
+            current_phase=current,
+            proposed_phase=command.phase,
+            reason=_require_text(command.reason, "reason"),
+            review=command.review,
+            framework_version=trust.version,
+        )
+    ]
+
+
+def _open_proposal(state: EvaluationState, proposal_id: str):  # type: ignore[no-untyped-def]
+    proposal = state.proposals.get(proposal_id)
+    if proposal is None:
+        raise NotFound(f"there is no proposal {proposal_id} for academy {state.academy_id}")
+    if proposal.status != "open":
+        raise FailedPrecondition(f"proposal {proposal_id} was already {proposal.status}")
+    return proposal
+
+
+def decide_confirm(
+    academy: AcademyFacts | None,
+    trust: TrustFramework,
+    state: EvaluationState,
+    principal: Principal,
+    command: DecideProposal,
+) -> list[EventPayload]:
+    open_academy = require_open_academy(academy, command.academy_id)
+    proposal = _open_proposal(state, command.proposal_id)
+    if proposal.proposed_by.subject == principal.subject:
+        raise PermissionDenied("the person who proposed a change cannot also confirm it")
+    if trust.framework.phase(proposal.proposed_phase) is None:
+        raise FailedPrecondition(
+            f"{proposal.proposed_phase!r} is no longer in the trust's framework; withdraw the proposal"
+        )
+    return [
+        PhaseChanged(
+            trust_id=open_academy.trust_id,
+            academy_id=open_academy.academy_id,
+            proposal_id=proposal.proposal_id,
+            subject=proposal.subject,
+            old_phase=state.phases.get(proposal.subject),
+            new_phase=proposal.proposed_phase,
+            reason=proposal.reason,
+            review=proposal.review,
+            proposed_by=ActorRef(
+                subject=proposal.proposed_by.subject, role=proposal.proposed_by.role
+            ),
+            confirmed_by=ActorRef(subject=principal.subject, role=principal.role.value),
+            framework_version=trust.version,
+        )
+    ]
+
+
+def decide_reject(
+    state: EvaluationState, trust_id: str, command: DecideProposal
+) -> list[EventPayload]:
+    _open_proposal(state, command.proposal_id)
+    return [
+        PhaseProposalRejected(
+            trust_id=trust_id,
+            academy_id=command.academy_id,
+            proposal_id=command.proposal_id,
+            reason=_require_text(command.reason, "reason"),
+        )
+    ]
+
+
+def decide_withdraw(
+    state: EvaluationState, trust_id: str, command: DecideProposal
+) -> list[EventPayload]:
+    _open_proposal(state, command.proposal_id)
+    return [
+        PhaseProposalWithdrawn(
+            trust_id=trust_id,
+            academy_id=command.academy_id,
+            proposal_id=command.proposal_id,
+            reason=_require_text(command.reason, "reason"),
+        )
+    ]
+
+
+def decide_concern(
+    academy: AcademyFacts | None, academy_id: str, concern_id: str, text: str
+) -> list[EventPayload]:
+    open_academy = require_open_academy(academy, academy_id)
+    _require_text(text, "the concern")
+    return [
+        ConcernRaised(trust_id=open_academy.trust_id, academy_id=academy_id, concern_id=concern_id)
+    ]

@@ -1,0 +1,240 @@
+"""gRPC API of evaluations: proto -> command -> use case -> proto."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import grpc
+from chassis.auth import current_principal
+from chassis.correlation import correlation_id_from
+from chassis.envelope import Actor
+from contracts.evaluations.v1 import EvaluationJudged, PhaseChanged
+from trust.common.v1 import common_pb2
+from trust.evaluations.v1 import evaluations_pb2 as pb
+from trust.evaluations.v1 import evaluations_pb2_grpc
+
+from evaluations.application.service import READ_ROLES, EvaluationsService
+from evaluations.domain import decisions
+from evaluations.domain.state import Proposal
+
+SERVICE_NAME = pb.DESCRIPTOR.services_by_name["EvaluationsService"].full_name
+
+
+def _actor(subject: str, role: str) -> common_pb2.Actor:
+    return common_pb2.Actor(subject=subject, role=role)
+
+
+def evaluation_to_proto(event: EvaluationJudged, judged_by: Actor | None) -> pb.Evaluation:
+    return pb.Evaluation(
+        evaluation_id=event.evaluation_id,
+        academy_id=event.academy_id,
+        kind=event.kind,
+        academic_year=event.academic_year,
+        term=event.term,
+        scheme=event.scheme,
+        judgements=event.judgements,
+        evidence=event.evidence,
+        summary=event.summary,
+        framework_version=event.framework_version,
+        judged_by=_actor(judged_by.subject, judged_by.role) if judged_by else None,
+    )
+
+
+def change_to_proto(event: PhaseChanged) -> pb.PhaseChange:
+    return pb.PhaseChange(
+        academy_id=event.academy_id,
+        proposal_id=event.proposal_id,
+        subject=event.subject or "",
+        old_phase=event.old_phase or "",
+        new_phase=event.new_phase,
+        reason=event.reason,
+        review=event.review,
+        proposed_by=_actor(event.proposed_by.subject, event.proposed_by.role),
+        confirmed_by=_actor(event.confirmed_by.subject, event.confirmed_by.role),
+        framework_version=event.framework_version,
+    )
+
+
+def proposal_to_proto(academy_id: str, proposal: Proposal) -> pb.Proposal:
+    return pb.Proposal(
+        proposal_id=proposal.proposal_id,
+        academy_id=academy_id,
+        subject=proposal.subject or "",
+        current_phase=proposal.current_phase or "",
+        proposed_phase=proposal.proposed_phase,
+        reason=proposal.reason,
+        review=proposal.review,
+        status=proposal.status,
+        proposed_by=_actor(proposal.proposed_by.subject, proposal.proposed_by.role),
+    )
+
+
+class EvaluationsServicer(evaluations_pb2_grpc.EvaluationsServiceServicer):
+    def __init__(self, service: EvaluationsService) -> None:
+        self._service = service
+
+    async def JudgeEvaluation(
+        self, request: pb.JudgeEvaluationRequest, context: grpc.aio.ServicerContext
+    ) -> pb.Evaluation:
+        principal = current_principal()
+        event = await self._service.judge(
+            principal,
+            decisions.JudgeEvaluation(
+                academy_id=request.academy_id,
+                evaluation_id=request.evaluation_id,
+                kind=request.kind,
+                academic_year=request.academic_year,
+                term=request.term,
+                judgements=dict(request.judgements),
+                evidence=list(request.evidence),
+                summary=request.summary,
+            ),
+            correlation_id_from(context),
+        )
+        assert isinstance(event, EvaluationJudged)
+        return evaluation_to_proto(event, principal.actor)
+
+    async def ListEvaluations(
+        self, request: pb.ListEvaluationsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListEvaluationsResponse:
+        _academy, _trust, state, _ = await self._service.record(
+            current_principal(), request.academy_id, READ_ROLES, "reading evaluations"
+        )
+        chosen = [
+            j
+            for j in state.judgements
+            if (not request.academic_year or j.academic_year == request.academic_year)
+            and (not request.kind or j.kind == request.kind)
+        ]
+        return pb.ListEvaluationsResponse(
+            evaluations=[evaluation_to_proto(j, None) for j in chosen]
+        )
+
+    async def ProposePhase(
+        self, request: pb.ProposePhaseRequest, context: grpc.aio.ServicerContext
+    ) -> pb.Proposal:
+        principal = current_principal()
+        event = await self._service.propose(
+            principal,
+            decisions.ProposePhase(
+                academy_id=request.academy_id,
+                proposal_id=request.proposal_id,
+                phase=request.phase,
+                reason=request.reason,
+                review=request.review or "annual",
+                subject=request.subject or None,
+            ),
+            correlation_id_from(context),
+        )
+        return pb.Proposal(
+            proposal_id=event.proposal_id,
+            academy_id=request.academy_id,
+            subject=request.subject,
+            current_phase=event.current_phase or "",
+            proposed_phase=request.phase,
+            reason=request.reason,
+            review=event.review,
+            status="open",
+            proposed_by=_actor(principal.subject, principal.role.value),
+        )
+
+    async def ConfirmPhase(
+        self, request: pb.DecideProposalRequest, context: grpc.aio.ServicerContext
+    ) -> pb.PhaseChange:
+        event = await self._service.confirm(
+            current_principal(), _decide(request), correlation_id_from(context)
+        )
+        assert isinstance(event, PhaseChanged)
+        return change_to_proto(event)
+
+    async def RejectProposal(
+        self, request: pb.DecideProposalRequest, context: grpc.aio.ServicerContext
+    ) -> pb.Proposal:
+        await self._service.reject(
+            current_principal(), _decide(request), correlation_id_from(context)
+        )
+        return pb.Proposal(
+            proposal_id=request.proposal_id, academy_id=request.academy_id, status="rejected"
+        )
+
+    async def WithdrawProposal(
+        self, request: pb.DecideProposalRequest, context: grpc.aio.ServicerContext
+    ) -> pb.Proposal:
+        await self._service.withdraw(
+            current_principal(), _decide(request), correlation_id_from(context)
+        )
+        return pb.Proposal(
+            proposal_id=request.proposal_id, academy_id=request.academy_id, status="withdrawn"
+        )
+
+    async def GetPhase(
+        self, request: pb.GetPhaseRequest, context: grpc.aio.ServicerContext
+    ) -> pb.PhaseRecord:
+        _academy, _trust, state, _ = await self._service.record(
+            current_principal(), request.academy_id, READ_ROLES, "reading phases"
+        )
+        return pb.PhaseRecord(
+            academy_id=request.academy_id,
+            current=[pb.SubjectPhase(subject=s or "", phase=p) for s, p in state.phases.items()],
+            history=[change_to_proto(c) for c in state.changes],
+            open_proposals=[
+                proposal_to_proto(request.academy_id, p)
+                for p in state.proposals.values()
+                if p.status == "open"
+            ],
+        )
+
+    async def GetPhaseSuggestion(
+        self, request: pb.GetPhaseRequest, context: grpc.aio.ServicerContext
+    ) -> pb.PhaseSuggestion:
+        suggestion, state = await self._service.suggestion(current_principal(), request.academy_id)
+        return pb.PhaseSuggestion(
+            academy_id=request.academy_id,
+            suggested_phase=suggestion.phase or "",
+            reasons=suggestion.reasons,
+            current_phase=state.phases.get(None, ""),
+        )
+
+    async def RaiseConcern(
+        self, request: pb.RaiseConcernRequest, context: grpc.aio.ServicerContext
+    ) -> pb.Concern:
+        principal = current_principal()
+        event = await self._service.raise_concern(
+            principal, request.academy_id, request.text, correlation_id_from(context)
+        )
+        return pb.Concern(
+            concern_id=event.concern_id,
+            academy_id=request.academy_id,
+            text=request.text.strip(),
+            raised_by=_actor(principal.subject, principal.role.value),
+        )
+
+    async def ListConcerns(
+        self, request: pb.ListConcernsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListConcernsResponse:
+        rows = await self._service.concerns(current_principal(), request.academy_id)
+        return pb.ListConcernsResponse(
+            concerns=[
+                pb.Concern(
+                    concern_id=r["concern_id"],
+                    academy_id=r["academy_id"],
+                    text=r["text"],
+                    raised_by=_actor(r["raised_by"], r["raised_by_role"]),
+                    raised_at=r["raised_at"].isoformat(),
+                )
+                for r in rows
+            ]
+        )
+
+
+def _decide(request: pb.DecideProposalRequest) -> decisions.DecideProposal:
+    return decisions.DecideProposal(request.academy_id, request.proposal_id, request.reason)
+
+
+def registration(service: EvaluationsService) -> Callable[[grpc.aio.Server], None]:
+    def register(server: grpc.aio.Server) -> None:
+        evaluations_pb2_grpc.add_EvaluationsServiceServicer_to_server(
+            EvaluationsServicer(service), server
+        )
+
+    return register
