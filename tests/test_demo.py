@@ -28,6 +28,9 @@ def test_demo_once_plays_the_scenario_and_exits_cleanly():
         in out
     )
     assert "academies.ImprovementPlanSubmitted" in out
+    assert "PhaseChanged: (none) -> " in out and "confirmed by chair@board.demo-trust.org" in out
+    assert "evaluations.PhaseChanged" in out
+    assert "confirming a proposal that was already decided" in out
     # Submitted today: on time until the due date passes (the demo's dates are fixed).
     assert "termly_kpi             2026/27 autumn" in out
     assert (": on_time, submitted" in out) or (": late, submitted" in out)

@@ -100,7 +100,9 @@ async def test_the_timeline_rebuilt_from_the_feeds_equals_the_live_projection(
     await wait_for_timeline(clients, lead, academy_id, minimum=4)
 
     token = TokenService(platform.token_secret).mint("rebuild", Role.SERVICE, ALL_TRUSTS)
-    feeds = {"academies": feed_reader(platform.address("academies"), token)}
+    feeds = {
+        name: feed_reader(platform.address(name), token) for name in ("academies", "evaluations")
+    }
     pool = await create_pool(platform.postgres.dsn("reporting"))
     try:
         live_store = TimelineStore()

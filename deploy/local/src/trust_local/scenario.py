@@ -8,13 +8,17 @@ user gets.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import grpc
 from chassis.auth import Role
 from trust.academies.v1 import academies_pb2 as pb
+from trust.evaluations.v1 import evaluations_pb2 as epb
 from trust.reporting.v1 import reporting_pb2
+from trust_frameworks.schemes import SCHEMES
 
 from trust_local.clients import Caller, PlatformClients
 
@@ -34,6 +38,7 @@ class DemoResult:
     submission_id: str = ""
     timeline: list[reporting_pb2.TimelineEntry] = field(default_factory=list)
     refusals: list[tuple[str, grpc.StatusCode, str]] = field(default_factory=list)
+    phase_change: epb.PhaseChange | None = None
 
 
 async def _expect_refusal(
@@ -213,7 +218,60 @@ async def run_demo(
         submitted = f", submitted {due.submitted_on}" if due.submitted_on else ""
         say(f"  {due.return_type:<22} {period:<30} due {due.due_on}: {due.status}{submitted}")
 
-    say("9. What the platform refuses, and why")
+    say(
+        "9. Evaluations: the improvement lead judges Heron, the platform suggests, the board decides"
+    )
+    trust = await academies.GetTrust(pb.GetTrustRequest(trust_id=TRUST_ID), metadata=ceo.metadata)
+    adopted = json.loads(trust.framework_json)
+    scheme = SCHEMES[adopted["judgement_scheme"]]
+    area = next(a.id for a in scheme.areas if a.applies.value == "always")
+    weak_grade = scheme.grades[-2].id
+    judged = await eventually(
+        lambda: clients.evaluations.JudgeEvaluation(
+            epb.JudgeEvaluationRequest(
+                academy_id=heron,
+                kind="trust_evaluation",
+                academic_year="2026/27",
+                term="autumn",
+                judgements={area: weak_grade},
+                evidence=["partnership visit note, 12 Nov"],
+                summary="Where Heron stands against the inspection areas: improving, not yet secure",
+            ),
+            metadata=lead.metadata,
+        )
+    )
+    say(
+        f"  {judged.kind} on {judged.scheme} (framework v{judged.framework_version}): {dict(judged.judgements)}"
+    )
+    suggestion = await clients.evaluations.GetPhaseSuggestion(
+        epb.GetPhaseRequest(academy_id=heron), metadata=ceo.metadata
+    )
+    say(f"  suggested {adopted['phase_label']}: {suggestion.suggested_phase or '(none)'}")
+    for reason in suggestion.reasons:
+        say(f"    because {reason}")
+    phase = suggestion.suggested_phase or adopted["phases"][-1]["id"]
+    proposal = await clients.evaluations.ProposePhase(
+        epb.ProposePhaseRequest(
+            academy_id=heron, phase=phase, reason="; ".join(suggestion.reasons), review="annual"
+        ),
+        metadata=ceo.metadata,
+    )
+    say(
+        f"  the chief executive proposes {proposal.proposed_phase} (proposal {proposal.proposal_id})"
+    )
+    board = clients.caller("chair@board.demo-trust.org", Role.TRUSTEE, TRUST_ID)
+    change = await clients.evaluations.ConfirmPhase(
+        epb.DecideProposalRequest(academy_id=heron, proposal_id=proposal.proposal_id),
+        metadata=board.metadata,
+    )
+    say(
+        f"  PhaseChanged: {change.old_phase or '(none)'} -> {change.new_phase}, proposed by "
+        f"{change.proposed_by.subject}, confirmed by {change.confirmed_by.subject}, "
+        f"framework v{change.framework_version}"
+    )
+    result.phase_change = change
+
+    say("10. What the platform refuses, and why")
     await _expect_refusal(
         result,
         "a malformed URN",
@@ -309,14 +367,40 @@ async def run_demo(
         say,
     )
 
-    say("10. Heron's timeline in reporting (projected from Kafka)")
-    result.timeline = await wait_for_timeline(clients, head, heron, minimum=6)
+    await _expect_refusal(
+        result,
+        "confirming a proposal that was already decided",
+        lambda: clients.evaluations.ConfirmPhase(
+            epb.DecideProposalRequest(academy_id=heron, proposal_id=proposal.proposal_id),
+            metadata=board.metadata,
+        ),
+        say,
+    )
+
+    say("11. Heron's timeline in reporting (projected from Kafka)")
+    result.timeline = await wait_for_timeline(clients, ceo, heron, minimum=9)
     for entry in result.timeline:
         say(
             f"  {entry.occurred_at[:19]} {entry.event_type:<32} {entry.actor.subject} ({entry.actor.role})"
         )
         say(f"      {entry.summary}")
     return result
+
+
+async def eventually(call: Callable[[], Any], timeout: float = 30.0) -> Any:
+    """Evaluations learns of academies from Kafka: retry while it does not know yet."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        try:
+            return await call()
+        except grpc.aio.AioRpcError as error:
+            waiting = error.code() in (
+                grpc.StatusCode.NOT_FOUND,
+                grpc.StatusCode.FAILED_PRECONDITION,
+            )
+            if not waiting or asyncio.get_running_loop().time() > deadline:
+                raise
+        await asyncio.sleep(0.1)
 
 
 async def wait_for_timeline(

@@ -97,8 +97,12 @@ async def project_academies_event(conn: asyncpg.Connection, envelope: EventEnvel
         )
     elif isinstance(event, DataSubmitted):
         await conn.execute(
+            # An upsert: events of one academy arrive in order, and the consumer's
+            # inbox (not this statement) is what keeps a redelivery from undoing
+            # a later correction.
             "INSERT INTO submission_facts VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-            "ON CONFLICT (submission_id) DO NOTHING",
+            "ON CONFLICT (submission_id) DO UPDATE SET progress8_band = EXCLUDED.progress8_band, "
+            "progress8_score = EXCLUDED.progress8_score",
             event.submission_id,
             event.academy_id,
             event.period.academic_year,
