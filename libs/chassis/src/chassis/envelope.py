@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -57,6 +58,22 @@ class NewEvent:
     payload: dict[str, Any]
     key: str
     event_id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+class Payload(Protocol):
+    """A decided event's payload: a versioned contract model."""
+
+    EVENT_TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    def model_dump(self, *, mode: str) -> dict[str, Any]: ...
+
+
+def new_events(payloads: Sequence[Payload], key: str) -> list[NewEvent]:
+    """Payloads as NewEvents, all with the partition ``key`` (the academy or trust id)."""
+    return [
+        NewEvent(p.EVENT_TYPE, p.SCHEMA_VERSION, p.model_dump(mode="json"), key) for p in payloads
+    ]
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,10 @@ from collections.abc import Callable, Mapping, Sequence
 
 import asyncpg
 from chassis.auth import Principal, Role
-from chassis.envelope import CausationContext, EventEnvelope, NewEvent
-from chassis.errors import AlreadyExists, InvalidArgument, NotFound
+from chassis.envelope import CausationContext, EventEnvelope, new_events
+from chassis.errors import AlreadyExists, NotFound
 from chassis.eventstore import PostgresEventStore
+from chassis.ids import client_or_new_id
 from contracts.academies.v1 import ACADEMIES_EVENTS, AcademyLeftTrust, InspectionRecorded
 from contracts.base import EventPayload
 from trust_frameworks.model import Framework
@@ -48,12 +49,6 @@ READ_ROLES = (
 )
 
 
-def _to_new_events(payloads: Sequence[EventPayload], key: str) -> list[NewEvent]:
-    return [
-        NewEvent(p.EVENT_TYPE, p.SCHEMA_VERSION, p.model_dump(mode="json"), key) for p in payloads
-    ]
-
-
 def _parse(envelope: EventEnvelope) -> EventPayload:
     return ACADEMIES_EVENTS.parse(envelope.event_type, envelope.schema_version, envelope.payload)
 
@@ -70,15 +65,6 @@ def _fold_trust(
 def _scheme(trust: trust_rules.TrustState) -> JudgementScheme:
     assert trust.framework is not None  # checked before deciding
     return trust.framework.scheme
-
-
-def _require_id(value: str, field: str) -> str:
-    value = value.strip()
-    if not value:
-        return str(uuid.uuid4())
-    if len(value) > 64 or not all(c.isalnum() or c in "-_" for c in value):
-        raise InvalidArgument(f"{field} must be up to 64 letters, digits, '-' or '_'")
-    return value
 
 
 class AcademiesService:
@@ -104,7 +90,7 @@ class AcademiesService:
                 conn,
                 trust_stream(command.trust_id),
                 0,
-                _to_new_events(events, command.trust_id),
+                new_events(events, command.trust_id),
                 self._cause(principal, correlation_id),
             )
         return _fold_trust(None, events)
@@ -125,7 +111,7 @@ class AcademiesService:
                 conn,
                 trust_stream(command.trust_id),
                 state.version,
-                _to_new_events(events, command.trust_id),
+                new_events(events, command.trust_id),
                 self._cause(principal, correlation_id),
             )
         return _fold_trust(state, events)
@@ -154,7 +140,7 @@ class AcademiesService:
     ) -> academy_rules.AcademyState:
         principal.require_role(REGISTER_ROLES, "registering an academy")
         principal.require_trust(command.trust_id, "registering an academy")
-        academy_id = _require_id(command.academy_id, "academy_id")
+        academy_id = client_or_new_id(command.academy_id, "academy_id")
         command = academy_rules.RegisterAcademy(**{**command.__dict__, "academy_id": academy_id})
         async with self._pool.acquire() as conn, conn.transaction():
             if await self._load_trust(conn, command.trust_id) is None:
@@ -165,7 +151,7 @@ class AcademiesService:
                 conn,
                 academy_stream(academy_id),
                 0,
-                _to_new_events(events, academy_id),
+                new_events(events, academy_id),
                 self._cause(principal, correlation_id),
             )
             state = academy_rules.evolve(None, events[0])
@@ -332,7 +318,7 @@ class AcademiesService:
                 conn,
                 stream,
                 revision,
-                _to_new_events(events, academy_id),
+                new_events(events, academy_id),
                 self._cause(principal, correlation_id),
             )
         return appended
@@ -357,7 +343,7 @@ class AcademiesService:
                 conn,
                 academy_stream(academy_id),
                 state.version,
-                _to_new_events(events, academy_id),
+                new_events(events, academy_id),
                 self._cause(principal, correlation_id),
             )
             new_state: academy_rules.AcademyState | None = state
@@ -399,7 +385,7 @@ class AcademiesService:
     ) -> submission_rules.SubmissionState:
         principal.require_role(SUBMIT_ROLES, "submitting data")
         client_chosen_id = bool(command.submission_id.strip())
-        submission_id = _require_id(command.submission_id, "submission_id")
+        submission_id = client_or_new_id(command.submission_id, "submission_id")
         command = submission_rules.SubmitData(
             **{**command.__dict__, "submission_id": submission_id}
         )
@@ -415,7 +401,7 @@ class AcademiesService:
                 conn,
                 submission_stream(submission_id),
                 0,
-                _to_new_events(events, command.academy_id),
+                new_events(events, command.academy_id),
                 self._cause(principal, correlation_id),
             )
             submitted = events[0]
@@ -460,7 +446,7 @@ class AcademiesService:
                 conn,
                 submission_stream(command.submission_id),
                 len(envelopes),
-                _to_new_events(events, command.academy_id),
+                new_events(events, command.academy_id),
                 self._cause(principal, correlation_id),
             )
         state = submission_rules.evolve(

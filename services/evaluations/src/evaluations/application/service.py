@@ -7,9 +7,10 @@ from collections.abc import Callable, Sequence
 
 import asyncpg
 from chassis.auth import Principal, Role
-from chassis.envelope import CausationContext, EventEnvelope, NewEvent
-from chassis.errors import FailedPrecondition, InvalidArgument, NotFound
+from chassis.envelope import CausationContext, EventEnvelope, new_events
+from chassis.errors import FailedPrecondition, NotFound
 from chassis.eventstore import PostgresEventStore
+from chassis.ids import client_or_new_id
 from contracts.academies.v1 import ACADEMY_TOPIC as ACADEMIES_ACADEMY_TOPIC
 from contracts.academies.v1 import TRUST_TOPIC as ACADEMIES_TRUST_TOPIC
 from contracts.base import EventPayload
@@ -47,15 +48,6 @@ def stream_of(academy_id: str) -> str:
 
 def topic_for(_envelope: EventEnvelope) -> str:
     return ACADEMY_TOPIC
-
-
-def _new_id(value: str) -> str:
-    value = value.strip()
-    if not value:
-        return str(uuid.uuid4())
-    if len(value) > 64 or not all(c.isalnum() or c in "-_" for c in value):
-        raise InvalidArgument("ids must be up to 64 letters, digits, '-' or '_'")
-    return value
 
 
 class EvaluationsService:
@@ -101,10 +93,7 @@ class EvaluationsService:
                 conn,
                 stream_of(academy_id),
                 state.version,
-                [
-                    NewEvent(e.EVENT_TYPE, e.SCHEMA_VERSION, e.model_dump(mode="json"), academy_id)
-                    for e in events
-                ],
+                new_events(events, academy_id),
                 CausationContext(principal.actor, correlation_id or str(uuid.uuid4())),
             )
             if after is not None:
@@ -116,7 +105,10 @@ class EvaluationsService:
     ) -> EventPayload:
         principal.require_role(JUDGE_ROLES, "judging an academy")
         command = decisions.JudgeEvaluation(
-            **{**command.__dict__, "evaluation_id": _new_id(command.evaluation_id)}
+            **{
+                **command.__dict__,
+                "evaluation_id": client_or_new_id(command.evaluation_id, "evaluation_id"),
+            }
         )
         [event] = await self._decide_and_append(
             principal,
@@ -134,7 +126,10 @@ class EvaluationsService:
     ) -> EventPayload:
         principal.require_role(PROPOSE_ROLES, "proposing a phase")
         command = decisions.ProposePhase(
-            **{**command.__dict__, "proposal_id": _new_id(command.proposal_id)}
+            **{
+                **command.__dict__,
+                "proposal_id": client_or_new_id(command.proposal_id, "proposal_id"),
+            }
         )
         [event] = await self._decide_and_append(
             principal,
@@ -223,12 +218,13 @@ class EvaluationsService:
 
     async def record(
         self, principal: Principal, academy_id: str, roles: Sequence[Role], action: str
-    ) -> tuple[AcademyFacts, TrustFramework, EvaluationState, asyncpg.Connection | None]:
+    ) -> EvaluationState:
+        """The academy's evaluation record, for a caller in ``roles`` who reaches it."""
         principal.require_role(roles, action)
         async with self._pool.acquire() as conn:
-            academy, trust = await self._context(conn, principal, academy_id, action)
+            await self._context(conn, principal, academy_id, action)
             state = await self._state(conn, academy_id)
-        return academy, trust, state, None
+        return state
 
     async def suggestion(
         self, principal: Principal, academy_id: str

@@ -97,7 +97,7 @@ class EvaluationsServicer(evaluations_pb2_grpc.EvaluationsServiceServicer):
     async def ListEvaluations(
         self, request: pb.ListEvaluationsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListEvaluationsResponse:
-        _academy, _trust, state, _ = await self._service.record(
+        state = await self._service.record(
             current_principal(), request.academy_id, READ_ROLES, "reading evaluations"
         )
         chosen = [
@@ -170,7 +170,7 @@ class EvaluationsServicer(evaluations_pb2_grpc.EvaluationsServiceServicer):
     async def GetPhase(
         self, request: pb.GetPhaseRequest, context: grpc.aio.ServicerContext
     ) -> pb.PhaseRecord:
-        _academy, _trust, state, _ = await self._service.record(
+        state = await self._service.record(
             current_principal(), request.academy_id, READ_ROLES, "reading phases"
         )
         return pb.PhaseRecord(
