@@ -403,3 +403,47 @@ async def test_an_improvement_plan_is_revised_with_its_history_kept(clients, tru
         metadata=head,
     )
     assert (sef.revision, sef.scheme) == (1, "ofsted-2025")  # the seed 001 preset's scheme
+
+
+async def test_hostile_input_is_refused_without_harm(platform, clients, trust):
+    academies = clients.academies
+    alder = trust.academy_ids[0]
+    head = trust.caller(Role.HEADTEACHER, [alder]).metadata
+    before = await _event_count(platform)
+    too_many = pb.SubmitDataRequest(
+        academy_id=alder,
+        period=pb.Period(academic_year="2026/27", term="spring"),
+        return_type="termly_kpi",
+        values=pb.DataValues(kpis={f"k{i}": 1.0 for i in range(500)}),
+    )
+    await _refused(
+        academies.SubmitData(too_many, metadata=head),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "at most 100 KPIs",
+    )
+    not_a_number = pb.SubmitDataRequest(
+        academy_id=alder,
+        period=pb.Period(academic_year="2026/27", term="spring"),
+        return_type="termly_kpi",
+        values=pb.DataValues(kpis={"x": float("nan")}),
+    )
+    await _refused(
+        academies.SubmitData(not_a_number, metadata=head),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "finite",
+    )
+    huge = pb.SubmitDataRequest(academy_id="a" * (5 * 1024 * 1024))
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await academies.SubmitData(huge, metadata=head)
+    assert raised.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    await _refused(
+        academies.SubmitData(
+            pb.SubmitDataRequest(academy_id="x" * 80, submission_id="bad id!"), metadata=head
+        ),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "submission_id must be up to 64",
+    )
+    assert await _event_count(platform) == before
+    # The service is still healthy and serving.
+    academy = await academies.GetAcademy(pb.GetAcademyRequest(academy_id=alder), metadata=head)
+    assert academy.academy_id == alder

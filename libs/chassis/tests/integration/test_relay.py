@@ -153,3 +153,37 @@ async def test_a_stream_stays_in_order_when_its_later_event_has_the_older_transa
         (1, "test.First"),
         (2, "test.Second"),
     ]
+
+
+async def test_a_broker_outage_delays_publishing_but_loses_nothing(fresh_db, kafka, topic):
+    await apply_schema(fresh_db, [*SCHEMA, *RELAY_SCHEMA])
+    store = PostgresEventStore(fresh_db, "test")
+    relay_task, publisher = await _start_relay(fresh_db, kafka.bootstrap_servers, topic)
+
+    async def append(n: int) -> None:
+        async with fresh_db.acquire() as conn, conn.transaction():
+            new = NewEvent("test.Happened", 1, {"trust_id": "t", "n": n}, key="s-outage")
+            await store.append(conn, "s-outage", n, [new], CAUSE)
+
+    for n in range(50):
+        await append(n)
+    kafka.set_broker_down()
+    try:
+        for n in range(50, 100):
+            await append(n)  # accepted while the broker is unreachable
+        await asyncio.sleep(2.0)
+        async with fresh_db.acquire() as conn:
+            published = await conn.fetchval("SELECT max(published_position) FROM relay_checkpoints")
+        assert (published or 0) <= 50, "nothing can be acknowledged while the broker is down"
+    finally:
+        kafka.set_broker_up()
+    received = await _consume_all(kafka.bootstrap_servers, topic, 100, timeout=120)
+    relay_task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await relay_task
+    await publisher.stop()
+    first_seen: list[int] = []
+    for envelope in received:
+        if envelope.stream_position not in first_seen:
+            first_seen.append(envelope.stream_position)
+    assert first_seen == list(range(1, 101))
