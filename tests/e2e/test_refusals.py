@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 import grpc
 import pytest
@@ -447,3 +448,29 @@ async def test_hostile_input_is_refused_without_harm(platform, clients, trust):
     # The service is still healthy and serving.
     academy = await academies.GetAcademy(pb.GetAcademyRequest(academy_id=alder), metadata=head)
     assert academy.academy_id == alder
+
+
+async def test_a_retried_submission_with_its_id_is_answered_again_and_applied_once(
+    platform, clients, trust
+):
+    academies = clients.academies
+    alder = trust.academy_ids[0]
+    head = trust.caller(Role.HEADTEACHER, [alder]).metadata
+    request = pb.SubmitDataRequest(
+        academy_id=alder,
+        submission_id=f"mobile-{uuid.uuid4().hex[:8]}",
+        period=pb.Period(academic_year="2027/28", term="autumn"),
+        return_type="termly_kpi",
+        values=pb.DataValues(attendance_percent=95.5),
+    )
+    first = await academies.SubmitData(request, metadata=head)
+    before = await _event_count(platform)
+    again = await academies.SubmitData(request, metadata=head)  # the first answer was "lost"
+    assert again == first
+    assert await _event_count(platform) == before
+    request.values.attendance_percent = 90.0  # same id, different content: not a retry
+    await _refused(
+        academies.SubmitData(request, metadata=head),
+        grpc.StatusCode.ALREADY_EXISTS,
+        "already exists",
+    )

@@ -258,3 +258,14 @@ def trust_presets():
     from trust_frameworks.loader import presets
 
     return presets()
+
+
+def test_a_repeat_of_the_original_submission_is_a_retry_and_a_different_one_is_not():
+    submitted = submission.decide_submit(given(REGISTERED), None, submit())[0]
+    state = submission.evolve(None, submitted, HEAD, NOW)
+    assert submission.is_retry_of(state, submit())
+    assert not submission.is_retry_of(state, submit(values=DataValues(attendance_percent=94.0)))
+    with pytest.raises(AlreadyExists):
+        submission.decide_submit(
+            given(REGISTERED), state, submit(values=DataValues(attendance_percent=94.0))
+        )

@@ -396,6 +396,10 @@ class AcademiesService:
             existing = None
             if client_chosen_id:  # a fresh uuid4 cannot exist yet; a client's id may
                 existing, _ = await self._load_submission(conn, submission_id)
+                if existing is not None and submission_rules.is_retry_of(existing, command):
+                    return (
+                        existing  # a retried call (the answer was lost): same answer, nothing new
+                    )
             events = submission_rules.decide_submit(academy, existing, command)
             appended = await self._store.append(
                 conn,

@@ -83,6 +83,16 @@ def evolve(
     return state
 
 
+def is_retry_of(existing: SubmissionState, command: SubmitData) -> bool:
+    """Whether ``command`` repeats the original submission exactly (a client retry)."""
+    return (
+        existing.academy_id == command.academy_id
+        and existing.period == command.period
+        and existing.return_type == command.return_type
+        and existing.revisions[0].values == command.values
+    )
+
+
 def decide_submit(
     academy: AcademyState | None, existing: SubmissionState | None, command: SubmitData
 ) -> list[EventPayload]:
