@@ -16,7 +16,12 @@ from chassis.envelope import CausationContext, EventEnvelope, new_events
 from chassis.errors import AlreadyExists, NotFound
 from chassis.eventstore import PostgresEventStore
 from chassis.ids import client_or_new_id
-from contracts.academies.v1 import ACADEMIES_EVENTS, AcademyLeftTrust, InspectionRecorded
+from contracts.academies.v1 import (
+    ACADEMIES_EVENTS,
+    AcademyLeftTrust,
+    DataSubmitted,
+    InspectionRecorded,
+)
 from contracts.base import EventPayload
 from trust_frameworks.model import Framework
 from trust_frameworks.schemes import JudgementScheme
@@ -409,13 +414,14 @@ class AcademiesService:
                 self._cause(principal, correlation_id),
             )
             submitted = events[0]
+            assert isinstance(submitted, DataSubmitted)
             clash = await views.index_submission(
                 conn,
                 submission_id,
                 command.academy_id,
                 submitted.trust_id,
-                submitted.period,  # type: ignore[attr-defined]
-                submitted.return_type,  # type: ignore[attr-defined]
+                submitted.period,
+                submitted.return_type,
                 appended[0].occurred_at,
             )
             if clash is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 import asyncpg
 from chassis.auth import Principal, Role
@@ -83,7 +83,7 @@ class EvaluationsService:
         action: str,
         decide: Callable[[AcademyFacts, TrustFramework, EvaluationState], list[EventPayload]],
         correlation_id: str,
-        after: Callable[[asyncpg.Connection, AcademyFacts], object] | None = None,
+        after: Callable[[asyncpg.Connection, AcademyFacts], Awaitable[None]] | None = None,
     ) -> list[EventPayload]:
         async with self._pool.acquire() as conn, conn.transaction():
             academy, trust = await self._context(conn, principal, academy_id, action)
@@ -97,7 +97,7 @@ class EvaluationsService:
                 CausationContext(principal.actor, correlation_id or str(uuid.uuid4())),
             )
             if after is not None:
-                await after(conn, academy)  # type: ignore[misc]
+                await after(conn, academy)
         return events
 
     async def judge(

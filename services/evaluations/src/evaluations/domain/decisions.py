@@ -24,7 +24,7 @@ from contracts.evaluations.v1 import (
 )
 
 from evaluations.domain.facts import AcademyFacts, TrustFramework, area_applies
-from evaluations.domain.state import EvaluationState
+from evaluations.domain.state import EvaluationState, Proposal
 
 KINDS: dict[str, tuple[Role, ...]] = {
     # Who may make each kind of evaluation (seed 000: self-evaluation by the
@@ -175,7 +175,7 @@ def decide_propose(
     ]
 
 
-def _open_proposal(state: EvaluationState, proposal_id: str):  # type: ignore[no-untyped-def]
+def _open_proposal(state: EvaluationState, proposal_id: str) -> Proposal:
     proposal = state.proposals.get(proposal_id)
     if proposal is None:
         raise NotFound(f"there is no proposal {proposal_id} for academy {state.academy_id}")
