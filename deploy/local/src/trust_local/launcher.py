@@ -23,8 +23,16 @@ from localinfra import MockKafkaCluster, PostgresCluster, start_mock_kafka, star
 
 SERVICES = ("academies", "evaluations", "reporting")
 
-# Every topic the services publish or consume, and the dead-letter topics.
-TOPICS = {"academies.trust": 2, "academies.academy": 8, "evaluations.academy": 8}
+PARTITIONS = 8  # per topic: room for parallel consumers, keyed so order holds per academy
+
+
+def published_topics() -> list[str]:
+    """Every topic the services publish to, as their specs declare them (the mock
+    broker has no admin API, so the launcher creates them, and their .dlq topics)."""
+    from academies.bootstrap import SPEC as ACADEMIES
+    from evaluations.bootstrap import SPEC as EVALUATIONS
+
+    return sorted({topic for spec in (ACADEMIES, EVALUATIONS) for topic in spec.topics})
 
 
 @dataclass
@@ -115,8 +123,8 @@ def start_infrastructure(fsync: bool = True) -> tuple[PostgresCluster, MockKafka
     postgres = start_postgres(fsync=fsync)
     try:
         kafka = start_mock_kafka()
-        for topic, partitions in TOPICS.items():
-            kafka.create_topic(topic, partitions)
+        for topic in published_topics():
+            kafka.create_topic(topic, PARTITIONS)
             kafka.create_topic(f"{topic}.dlq", 1)
     except Exception:
         postgres.stop()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
 
 import asyncpg
 
@@ -40,6 +39,3 @@ async def apply_schema(pool: asyncpg.Pool, statements: Iterable[str]) -> None:
         for statement in statements:
             await conn.execute(statement)
 
-
-def record_to_dict(record: Any) -> dict[str, Any]:
-    return dict(record.items())
