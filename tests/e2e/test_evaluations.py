@@ -3,7 +3,6 @@ confirmation -> PhaseChanged on Kafka; redelivery changes nothing; access matrix
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 
 import asyncpg
@@ -16,6 +15,7 @@ from reporting.entrypoints.rebuild import feed_reader
 from trust.academies.v1 import academies_pb2 as apb
 from trust.evaluations.v1 import evaluations_pb2 as epb
 from trust.reporting.v1 import reporting_pb2 as rpb
+from trust_local.clients import eventually
 from trust_local.scenario import wait_for_timeline
 
 # preset -> (Progress 8 band submitted, trust evaluation overall grade or None, expected phase)
@@ -34,24 +34,6 @@ CASES = {
         "formal_intervention",
     ),
 }
-
-
-async def _until(call, accept=lambda reply: True, timeout: float = 30.0):
-    """Evaluations learns of academies through Kafka: retry until it knows."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        try:
-            reply = await call()
-            if accept(reply):
-                return reply
-        except grpc.aio.AioRpcError as error:
-            if error.code() not in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.FAILED_PRECONDITION):
-                raise
-            if asyncio.get_running_loop().time() > deadline:
-                raise
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("evaluations did not catch up in time")
-        await asyncio.sleep(0.1)
 
 
 async def _new_trust(clients, preset: str):
@@ -97,7 +79,7 @@ async def test_data_to_suggestion_to_confirmed_phase_change_on_kafka(platform, c
         metadata=head.metadata,
     )
     if grades:
-        await _until(
+        await eventually(
             lambda: clients.evaluations.JudgeEvaluation(
                 epb.JudgeEvaluationRequest(
                     academy_id=academy_id,
@@ -112,7 +94,7 @@ async def test_data_to_suggestion_to_confirmed_phase_change_on_kafka(platform, c
             )
         )
 
-    suggestion = await _until(
+    suggestion = await eventually(
         lambda: clients.evaluations.GetPhaseSuggestion(
             epb.GetPhaseRequest(academy_id=academy_id), metadata=ceo.metadata
         ),
@@ -151,7 +133,7 @@ async def test_data_to_suggestion_to_confirmed_phase_change_on_kafka(platform, c
         ),
         metadata=head.metadata,
     )
-    await _until(lambda: _band(platform, academy_id), accept=lambda b: b == corrected_band)
+    await eventually(lambda: _band(platform, academy_id), accept=lambda b: b == corrected_band)
     event_id = await _redeliver(platform, submitted.submission_id)
     await clients.academies.SubmitData(
         apb.SubmitDataRequest(  # a marker behind it on the same key
@@ -162,7 +144,7 @@ async def test_data_to_suggestion_to_confirmed_phase_change_on_kafka(platform, c
         ),
         metadata=head.metadata,
     )
-    await _until(lambda: _submissions(platform, academy_id), accept=lambda n: n == 2)
+    await eventually(lambda: _submissions(platform, academy_id), accept=lambda n: n == 2)
     assert await _band(platform, academy_id) == corrected_band
     assert await _times_processed(platform, event_id) == 1
 
@@ -242,7 +224,7 @@ async def test_confidential_concerns_reach_only_those_who_may_read_them(platform
     trust_id, ceo, (academy_id, _) = await _new_trust(clients, "seed-004-focus")
     provider = clients.caller("consultant@focus", Role.PROVIDER, trust_id, [academy_id])
     head = clients.caller("head@a", Role.HEADTEACHER, trust_id, [academy_id])
-    await _until(
+    await eventually(
         lambda: clients.evaluations.RaiseConcern(
             epb.RaiseConcernRequest(
                 academy_id=academy_id, text="Safeguarding records incomplete in Year 9"

@@ -6,7 +6,6 @@ facts, e.g. an unknown proposal); 'denied' means PERMISSION_DENIED.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 
 import grpc
@@ -14,6 +13,7 @@ import pytest
 from chassis.auth import Role
 from trust.academies.v1 import academies_pb2 as apb
 from trust.evaluations.v1 import evaluations_pb2 as epb
+from trust_local.clients import eventually
 
 ROLES = [r for r in Role if r is not Role.SERVICE]
 SCOPED = {Role.IMPROVEMENT_LEAD, Role.HEADTEACHER, Role.CHAIR_OF_LGB, Role.PROVIDER}
@@ -117,19 +117,11 @@ async def _setup(clients, store):
         ids.append(academy.academy_id)
     # Wait until evaluations knows both academies (it learns them from Kafka).
     for academy_id in ids:
-        for _ in range(300):
-            try:
-                await clients.evaluations.GetPhase(
-                    epb.GetPhaseRequest(academy_id=academy_id), metadata=ceo.metadata
-                )
-                break
-            except grpc.aio.AioRpcError as error:
-                if error.code() not in (
-                    grpc.StatusCode.NOT_FOUND,
-                    grpc.StatusCode.FAILED_PRECONDITION,
-                ):
-                    raise
-                await asyncio.sleep(0.1)
+        await eventually(
+            lambda academy_id=academy_id: clients.evaluations.GetPhase(
+                epb.GetPhaseRequest(academy_id=academy_id), metadata=ceo.metadata
+            )
+        )
     store.update(trust_id=trust_id, own=ids[0], other=ids[1])
     return store
 

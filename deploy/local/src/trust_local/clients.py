@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import grpc
 from chassis.auth import Role, TokenService
@@ -47,3 +49,32 @@ class PlatformClients:
     async def close(self) -> None:
         for channel in self._channels.values():
             await channel.close(grace=None)
+
+
+_NOT_YET = (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.FAILED_PRECONDITION)
+
+
+async def eventually(
+    call: Callable[[], Awaitable[Any]],
+    accept: Callable[[Any], bool] = lambda _reply: True,
+    timeout: float = 30.0,
+) -> Any:
+    """Retry ``call`` until it answers with something ``accept`` takes.
+
+    Services learn of each other through Kafka, so right after a write another
+    service may not know yet: NOT_FOUND and FAILED_PRECONDITION are retried,
+    anything else is raised at once.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        try:
+            reply = await call()
+            if accept(reply):
+                return reply
+        except grpc.aio.AioRpcError as error:
+            if error.code() not in _NOT_YET or loop.time() > deadline:
+                raise
+        if loop.time() > deadline:
+            raise TimeoutError(f"no acceptable answer within {timeout}s")
+        await asyncio.sleep(0.1)

@@ -11,7 +11,6 @@ import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import grpc
 from chassis.auth import Role
@@ -20,7 +19,7 @@ from trust.evaluations.v1 import evaluations_pb2 as epb
 from trust.reporting.v1 import reporting_pb2
 from trust_frameworks.schemes import SCHEMES
 
-from trust_local.clients import Caller, PlatformClients
+from trust_local.clients import Caller, PlatformClients, eventually
 
 TRUST_ID = "demo-trust"
 
@@ -385,22 +384,6 @@ async def run_demo(
         )
         say(f"      {entry.summary}")
     return result
-
-
-async def eventually(call: Callable[[], Any], timeout: float = 30.0) -> Any:
-    """Evaluations learns of academies from Kafka: retry while it does not know yet."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        try:
-            return await call()
-        except grpc.aio.AioRpcError as error:
-            waiting = error.code() in (
-                grpc.StatusCode.NOT_FOUND,
-                grpc.StatusCode.FAILED_PRECONDITION,
-            )
-            if not waiting or asyncio.get_running_loop().time() > deadline:
-                raise
-        await asyncio.sleep(0.1)
 
 
 async def wait_for_timeline(

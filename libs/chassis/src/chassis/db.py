@@ -38,4 +38,3 @@ async def apply_schema(pool: asyncpg.Pool, statements: Iterable[str]) -> None:
         await conn.execute("SELECT pg_advisory_xact_lock(7061501)")
         for statement in statements:
             await conn.execute(statement)
-
