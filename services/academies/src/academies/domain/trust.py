@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from chassis.errors import AlreadyExists, InvalidArgument, NotFound
@@ -19,10 +20,17 @@ from academies.domain import values
 class TrustState:
     trust_id: str
     name: str
-    framework: Framework | None = None
+    framework_document: dict[str, Any] | None = None
     framework_version: int = 0
     based_on_preset: str = ""
     version: int = 0
+
+    @cached_property
+    def framework(self) -> Framework | None:
+        """The framework in force, parsed once (earlier versions never are)."""
+        if self.framework_document is None:
+            return None
+        return Framework.model_validate(self.framework_document)
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,7 @@ def evolve(state: TrustState | None, event: EventPayload) -> TrustState | None:
         return TrustState(
             state.trust_id,
             state.name,
-            Framework.model_validate(event.document),
+            event.document,
             event.version,
             event.based_on_preset,
             state.version + 1,

@@ -127,11 +127,31 @@ async def academy(conn: asyncpg.Connection, academy_id: str) -> AcademyFacts | N
     return AcademyFacts(**dict(row.items())) if row else None
 
 
+# A framework version never changes once adopted, so each is parsed once per process.
+_PARSED: dict[tuple[str, int], Framework] = {}
+_PARSED_LIMIT = 512
+
+
 async def trust_framework(conn: asyncpg.Connection, trust_id: str) -> TrustFramework | None:
-    row = await conn.fetchrow("SELECT * FROM trust_frameworks WHERE trust_id = $1", trust_id)
-    if row is None:
+    version = await conn.fetchval(
+        "SELECT version FROM trust_frameworks WHERE trust_id = $1", trust_id
+    )
+    if version is None:
         return None
-    return TrustFramework(trust_id, row["version"], Framework.model_validate(row["document"]))
+    framework = _PARSED.get((trust_id, version))
+    if framework is None:
+        document = await conn.fetchval(
+            "SELECT document FROM trust_frameworks WHERE trust_id = $1 AND version = $2",
+            trust_id,
+            version,
+        )
+        if document is None:
+            return await trust_framework(conn, trust_id)  # changed in between: read again
+        framework = Framework.model_validate(document)
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.clear()
+        _PARSED[(trust_id, version)] = framework
+    return TrustFramework(trust_id, version, framework)
 
 
 async def latest_data(conn: asyncpg.Connection, academy_id: str) -> LatestData | None:
