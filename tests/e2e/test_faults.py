@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import uuid
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from chassis.auth import Role
@@ -11,20 +13,55 @@ from trust_local.scenario import wait_for_timeline
 from .conftest import submit_request
 
 
-async def test_malformed_and_oversized_messages_go_to_the_dead_letter_topic(
+def _breaking_data_submitted(trust_id: str, academy_id: str) -> bytes:
+    """A DataSubmitted whose attendance is words and which carries an unknown field."""
+    return json.dumps(
+        {
+            "event_id": str(uuid.uuid4()),
+            "event_type": "academies.DataSubmitted",
+            "schema_version": 1,
+            "stream": f"submission-{uuid.uuid4()}",
+            "stream_position": 1,
+            "global_position": None,
+            "source": "academies",
+            "key": academy_id,
+            "occurred_at": "2026-11-23T10:00:00Z",
+            "actor": {"subject": "intruder", "role": "headteacher"},
+            "correlation_id": "c",
+            "payload": {
+                "trust_id": trust_id,
+                "academy_id": academy_id,
+                "submission_id": "s-bad",
+                "period": {"academic_year": "2026/27", "term": "autumn", "half_term": 0},
+                "return_type": "termly_kpi",
+                "values": {"kpis": {}, "attendance_percent": "very high"},
+                "surplus": "an extra field",
+            },
+        }
+    ).encode()
+
+
+async def test_malformed_oversized_and_contract_breaking_records_are_dead_lettered_by_every_consumer(
     platform, clients, trust
 ):
-    producer = AIOKafkaProducer(bootstrap_servers=platform.kafka.bootstrap_servers)
+    alder = trust.academy_ids[0]
+    producer = AIOKafkaProducer(
+        bootstrap_servers=platform.kafka.bootstrap_servers, max_request_size=2_000_000
+    )
     await producer.start()
     await producer.send_and_wait("academies.academy", b'{"event_type": 1', key=b"x")
-    await producer.send_and_wait("academies.academy", b"{" + b" " * 300_000 + b"}", key=b"x")
+    # Over the platform's one record limit (TRUST_MAX_MESSAGE_BYTES, 1,000,000 by default).
+    await producer.send_and_wait("academies.academy", b"{" + b" " * 1_050_000 + b"}", key=b"x")
+    await producer.send_and_wait(
+        "academies.academy", _breaking_data_submitted(trust.trust_id, alder), key=alder.encode()
+    )
     await producer.stop()
 
-    alder = trust.academy_ids[0]
     head = trust.caller(Role.HEADTEACHER, [alder])
     await clients.academies.SubmitData(submit_request(alder), metadata=head.metadata)
-    # The consumer kept going: the submission after the poison reached the timeline.
-    await wait_for_timeline(clients, head, alder, minimum=2)
+    # The consumers kept going: the submission after the poison reached the timeline.
+    timeline = await wait_for_timeline(clients, head, alder, minimum=2)
+    assert not any("very high" in entry.summary for entry in timeline)
 
     dead = AIOKafkaConsumer(
         "academies.academy.dlq",
@@ -32,20 +69,30 @@ async def test_malformed_and_oversized_messages_go_to_the_dead_letter_topic(
         auto_offset_reset="earliest",
     )
     await dead.start()
-    reasons: list[str] = []
+    letters: list[dict[str, str]] = []
+    consumers = {"reporting.timeline", "evaluations.academies-facts"}
     try:
-        for _ in range(20):
+        for _ in range(40):
             for records in (await dead.getmany(timeout_ms=500)).values():
-                reasons += [dict(r.headers)["dlq_reason"].decode() for r in records]
-            # Every consumer of the topic dead-letters its own copy: wait for both kinds.
-            if any("exceeds the limit" in r for r in reasons) and any(
-                "not a valid event envelope" in r for r in reasons
-            ):
+                letters += [{k: v.decode() for k, v in r.headers} for r in records]
+            if len(letters) >= 3 * len(consumers):
                 break
     finally:
         await dead.stop()
-    assert any("not a valid event envelope" in r for r in reasons), reasons
-    assert any("exceeds the limit" in r for r in reasons), reasons
+    by_consumer: dict[str, list[str]] = {}
+    for letter in letters:
+        by_consumer.setdefault(letter["dlq_consumer"], []).append(letter["dlq_reason"])
+    assert set(by_consumer) == consumers
+    for reasons in by_consumer.values():
+        assert any(
+            r.startswith("not a valid event envelope: message: Invalid JSON") for r in reasons
+        )
+        assert "message of 1,050,002 bytes exceeds the limit of 1,000,000" in reasons
+        assert (
+            "academies.DataSubmitted v1 breaks its contract: payload.values.attendance_percent: "
+            "Input should be a valid number, unable to parse string as a number (got 'very high')"
+        ) in reasons
+        assert all("\n" not in r and "pydantic" not in r for r in reasons), reasons
 
 
 async def test_a_killed_reporting_service_loses_nothing_and_applies_nothing_twice(

@@ -6,9 +6,14 @@ the Kafka offset committed (FastStream's AckPolicy.MANUAL; its default acks
 first, which would be at-most-once). A redelivered event finds its id
 already recorded and changes nothing.
 
-A record that can never be processed (not our envelope, too large, rejected
-by the projection every time) goes to ``<topic>.dlq`` with the reason in its
-headers; the consumer carries on. Infrastructure failures (the database is
+Every record is checked against the published contract of its type and
+version before it is applied. A record that can never be processed (not our
+envelope, too large, a payload its contract refuses, a version with no
+contract, rejected by the projection every time) goes to ``<topic>.dlq`` with
+a one-line reason in its headers; the consumer carries on. A record of an
+event type no contract names is skipped on purpose and logged once per type:
+producers may add event types, and old consumers must keep going (forward
+compatibility, docs/events.md). Infrastructure failures (the database is
 down) are not the message's fault: the batch is rewound and retried.
 """
 
@@ -16,17 +21,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 import asyncpg
 import pydantic
 from faststream import AckPolicy
 from faststream.kafka.annotations import KafkaMessage
+from faststream.kafka.schemas.topic import Topic
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 
-from chassis.envelope import EventEnvelope
+from chassis.envelope import DEFAULT_MAX_MESSAGE_BYTES, EventEnvelope
 from chassis.telemetry import carrier_from_kafka_headers, context_from_carrier
 
 log = logging.getLogger(__name__)
@@ -43,8 +49,8 @@ INBOX_SCHEMA = [
     """,
 ]
 
-DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024
 _ATTEMPTS_BEFORE_DEAD_LETTER = 3
+_REASON_MAX_CHARS = 300
 
 Projector = Callable[[asyncpg.Connection, EventEnvelope], Awaitable[None]]
 
@@ -83,6 +89,69 @@ def dead_letter_topic(topic: str) -> str:
     return f"{topic}.dlq"
 
 
+class ContractModel(Protocol):
+    """A published event contract (contracts.base.EventPayload subclasses)."""
+
+    EVENT_TYPE: str
+    SCHEMA_VERSION: int
+
+    @classmethod
+    def model_validate(cls, obj: Any) -> Any: ...
+
+
+class ContractSet:
+    """The published contracts a consumer reads, by event type and version."""
+
+    def __init__(self, *registries: Iterable[type[Any]]) -> None:
+        self._models: dict[tuple[str, int], type[Any]] = {
+            (model.EVENT_TYPE, model.SCHEMA_VERSION): model
+            for registry in registries
+            for model in registry
+        }
+        self._types = {event_type for event_type, _ in self._models}
+
+    def knows_type(self, event_type: str) -> bool:
+        return event_type in self._types
+
+    def normalise(self, envelope: EventEnvelope) -> EventEnvelope:
+        """The envelope with its payload checked against its contract and in its
+        canonical form (unknown fields dropped, defaults filled).
+
+        Raises LookupError for a version with no contract, pydantic's
+        ValidationError for a payload the contract refuses.
+        """
+        model = self._models.get((envelope.event_type, envelope.schema_version))
+        if model is None:
+            known = sorted(v for t, v in self._models if t == envelope.event_type)
+            raise LookupError(
+                f"no contract for {envelope.event_type} v{envelope.schema_version} "
+                f"(known versions: {', '.join(map(str, known))})"
+            )
+        payload = model.model_validate(envelope.payload).model_dump(mode="json")
+        return envelope.model_copy(update={"payload": payload})
+
+
+def one_line(text: str) -> str:
+    """A dead-letter reason a person can read in one line."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= _REASON_MAX_CHARS else flat[: _REASON_MAX_CHARS - 3] + "..."
+
+
+def describe_validation_error(error: pydantic.ValidationError, prefix: str = "") -> str:
+    """``field.path: what is wrong (got 'value')``, without pydantic's URLs."""
+    errors = error.errors(include_url=False)
+    first = errors[0]
+    parts = [*(prefix.split(".") if prefix else []), *(str(part) for part in first["loc"])]
+    where = ".".join(parts)
+    message = f"{where or 'message'}: {first['msg']}"
+    if first["type"] not in ("missing", "extra_forbidden", "json_invalid") and "input" in first:
+        shown = repr(first["input"])
+        message += f" (got {shown if len(shown) <= 40 else shown[:37] + '...'})"
+    if len(errors) > 1:
+        message += f" (and {len(errors) - 1} more)"
+    return one_line(message)
+
+
 class IdempotentConsumer:
     def __init__(
         self,
@@ -90,13 +159,16 @@ class IdempotentConsumer:
         pool: asyncpg.Pool,
         project: Projector,
         dead_letter: DeadLetterSink,
+        contracts: ContractSet,
         max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
     ) -> None:
         self.name = name
         self._pool = pool
         self._project = project
         self._dead_letter = dead_letter
-        self._max_bytes = max_message_bytes
+        self._contracts = contracts
+        self.max_message_bytes = max_message_bytes
+        self._skipped_types: set[str] = set()
 
     async def process_records(self, records: Sequence[Record]) -> None:
         """Apply ``records``; returns when all are applied or dead-lettered.
@@ -106,10 +178,18 @@ class IdempotentConsumer:
         decoded: list[tuple[Record, EventEnvelope]] = []
         for record in records:
             envelope, reason = self._decode(record)
-            if envelope is None:
-                await self._dead_letter(record, reason, self.name)
-            else:
+            if envelope is not None:
                 decoded.append((record, envelope))
+            elif reason:
+                log.warning(
+                    "consumer %s: dead-lettering %s[%d]@%d: %s",
+                    self.name,
+                    record.topic,
+                    record.partition,
+                    record.offset,
+                    reason,
+                )
+                await self._dead_letter(record, reason, self.name)
         if not decoded:
             return
         try:
@@ -126,16 +206,40 @@ class IdempotentConsumer:
         """Apply events that did not come from Kafka (a rebuild from a feed)."""
         async with self._pool.acquire() as conn, conn.transaction():
             for envelope in envelopes:
-                await self._apply_one(conn, envelope, None)
+                if self._contracts.knows_type(envelope.event_type):
+                    await self._apply_one(conn, self._contracts.normalise(envelope), None)
 
     def _decode(self, record: Record) -> tuple[EventEnvelope | None, str]:
+        """The checked envelope, or None with the dead-letter reason ("" to skip)."""
         value = record.value or b""
-        if len(value) > self._max_bytes:
-            return None, f"message of {len(value)} bytes exceeds the limit of {self._max_bytes}"
+        if len(value) > self.max_message_bytes:
+            return (
+                None,
+                f"message of {len(value):,} bytes exceeds the limit of {self.max_message_bytes:,}",
+            )
         try:
-            return EventEnvelope.from_json_bytes(value), ""
+            envelope = EventEnvelope.from_json_bytes(value)
         except pydantic.ValidationError as error:
-            return None, f"not a valid event envelope: {_first_error(error)}"
+            return None, f"not a valid event envelope: {describe_validation_error(error)}"
+        if not self._contracts.knows_type(envelope.event_type):
+            if envelope.event_type not in self._skipped_types:
+                self._skipped_types.add(envelope.event_type)
+                log.info(
+                    "consumer %s: skipping events of type %s, which no contract it reads "
+                    "names (logged once per type)",
+                    self.name,
+                    envelope.event_type,
+                )
+            return None, ""
+        try:
+            return self._contracts.normalise(envelope), ""
+        except LookupError as error:
+            return None, one_line(str(error))
+        except pydantic.ValidationError as error:
+            return None, (
+                f"{envelope.event_type} v{envelope.schema_version} breaks its contract: "
+                + describe_validation_error(error, "payload")
+            )
 
     async def _apply_alone(self, item: tuple[Record, EventEnvelope]) -> None:
         record, envelope = item
@@ -147,10 +251,10 @@ class IdempotentConsumer:
             except _TRANSIENT:
                 raise
             except PoisonMessage as error:
-                last_error = str(error)
+                last_error = one_line(str(error))
                 break
             except Exception as error:
-                last_error = f"{type(error).__name__}: {error}"
+                last_error = one_line(f"projection failed: {type(error).__name__}: {error}")
                 await asyncio.sleep(0.05 * (attempt + 1))
         log.error(
             "consumer %s: dead-lettering event %s (%s)", self.name, envelope.event_id, last_error
@@ -190,12 +294,6 @@ class IdempotentConsumer:
             await self._project(conn, envelope)
 
 
-def _first_error(error: pydantic.ValidationError) -> str:
-    first = error.errors()[0]
-    where = ".".join(str(part) for part in first.get("loc", ())) or "message"
-    return f"{where}: {first.get('msg')}"
-
-
 class FastStreamDeadLetter:
     """Publishes a poison record to ``<topic>.dlq`` through a FastStream broker."""
 
@@ -221,16 +319,33 @@ class FastStreamDeadLetter:
         )
 
 
+# A consumer killed without leaving its group holds its partitions until its
+# session expires; a short session lets a restarted consumer take them back
+# within a few seconds (measured: bench/consumer_restart.py). Apache Kafka
+# refuses sessions under group.min.session.timeout.ms (6 s by default), so
+# docker-compose lowers it; with an instance id (TRUST_CONSUMER_INSTANCE_ID)
+# the consumer is a static member and a restart takes its partitions back at
+# once. A rebalance from a missed heartbeat is harmless: delivery is
+# at-least-once and applying is idempotent.
+SESSION_TIMEOUT_MS = 3000
+HEARTBEAT_INTERVAL_MS = 500
+
+
 def subscribe_idempotent(
     broker: Any,
     consumer: IdempotentConsumer,
     topics: Sequence[str],
     max_records: int = 500,
+    instance_id: str | None = None,
 ) -> None:
-    """Register ``consumer`` on ``broker`` as a batch subscriber with manual commits."""
+    """Register ``consumer`` on ``broker`` as a batch subscriber with manual commits.
+
+    Topics are provisioned by the platform (the launcher locally, the
+    kafka-topics job in docker-compose), never created by a subscriber.
+    """
 
     @broker.subscriber(
-        *topics,
+        *(Topic(name, declare=False) for name in topics),
         group_id=consumer.name,
         batch=True,
         max_records=max_records,
@@ -240,6 +355,10 @@ def subscribe_idempotent(
         fetch_max_wait_ms=20,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.MANUAL,
+        session_timeout_ms=SESSION_TIMEOUT_MS,
+        group_instance_id=f"{consumer.name}.{instance_id}" if instance_id else None,
+        heartbeat_interval_ms=HEARTBEAT_INTERVAL_MS,
+        max_partition_fetch_bytes=max(1024 * 1024, consumer.max_message_bytes + 64 * 1024),
     )
     async def handle_batch(msg: KafkaMessage) -> None:
         raw = msg.raw_message

@@ -10,11 +10,21 @@ from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+# The largest Kafka record (value, key and headers) the platform stores,
+# produces and consumes: one setting (TRUST_MAX_MESSAGE_BYTES) shared by the
+# event store (which refuses to append a larger event), the relay's producer
+# (max_request_size) and every consumer. It stays under the broker's default
+# message.max.bytes (1,048,588) with room for the record batch's own bytes.
+DEFAULT_MAX_MESSAGE_BYTES = 1_000_000
+# Headers added at publish time (the publish span's traceparent/tracestate).
+PUBLISH_HEADER_ALLOWANCE = 512
+
 
 class Actor(BaseModel):
     """Who caused an event: the token subject and the role they acted in."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Readers tolerate fields added later (forward compatibility); see docs/events.md.
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     subject: str
     role: str
@@ -23,7 +33,7 @@ class Actor(BaseModel):
 class EventEnvelope(BaseModel):
     """One stored (or published) event. The JSON form is the Kafka message value."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     event_id: uuid.UUID
     event_type: str
@@ -47,6 +57,20 @@ class EventEnvelope(BaseModel):
     @classmethod
     def from_json_bytes(cls, data: bytes) -> EventEnvelope:
         return cls.model_validate_json(data)
+
+    def headers(self) -> list[tuple[str, bytes]]:
+        """The Kafka headers every published event carries (before trace context)."""
+        return [
+            ("event_id", str(self.event_id).encode()),
+            ("event_type", self.event_type.encode()),
+            ("schema_version", str(self.schema_version).encode()),
+            ("source", self.source.encode()),
+        ]
+
+    def record_size(self) -> int:
+        """Bytes of this event as a Kafka record: value, key and headers."""
+        headers = sum(len(name) + len(value) for name, value in self.headers())
+        return len(self.to_json_bytes()) + len(self.key.encode()) + headers
 
 
 @dataclass(frozen=True)

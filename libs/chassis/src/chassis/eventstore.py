@@ -17,8 +17,14 @@ from typing import Any
 import asyncpg
 from opentelemetry import trace
 
-from chassis.envelope import CausationContext, EventEnvelope, NewEvent
-from chassis.errors import ConcurrencyConflict
+from chassis.envelope import (
+    DEFAULT_MAX_MESSAGE_BYTES,
+    PUBLISH_HEADER_ALLOWANCE,
+    CausationContext,
+    EventEnvelope,
+    NewEvent,
+)
+from chassis.errors import ConcurrencyConflict, InvalidArgument
 from chassis.telemetry import current_trace_carrier
 
 SCHEMA = [
@@ -72,12 +78,38 @@ def envelope_from_row(row: Any, source: str) -> EventEnvelope:
     )
 
 
+class EventTooLarge(InvalidArgument):
+    """An event that could never be published as one Kafka record."""
+
+
+def check_publishable(envelopes: Sequence[EventEnvelope], max_message_bytes: int) -> None:
+    """Refuse events larger than one Kafka record may be, before anything is stored.
+
+    An event committed to the outbox but refused by the broker would be a poison
+    record for the relay; refusing it here keeps it from ever existing.
+    """
+    for envelope in envelopes:
+        size = envelope.record_size() + PUBLISH_HEADER_ALLOWANCE
+        if size > max_message_bytes:
+            raise EventTooLarge(
+                f"the {envelope.event_type} event would be {size:,} bytes, over the "
+                f"{max_message_bytes:,}-byte limit of one Kafka message; shorten the "
+                "request's text or lists (nothing was recorded)"
+            )
+
+
 class PostgresEventStore:
     """Append-only event streams in one service's database."""
 
-    def __init__(self, pool: asyncpg.Pool, source: str) -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        source: str,
+        max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
+    ) -> None:
         self.pool = pool
         self.source = source  # the owning service's name, stamped on every envelope
+        self.max_message_bytes = max_message_bytes
         self.appended = asyncio.Event()
 
     async def stream_version(self, conn: asyncpg.Connection, stream: str) -> int:
@@ -113,19 +145,40 @@ class PostgresEventStore:
                 **carrier,
             }
             now = datetime.now(UTC)
-            rows = [
-                (
-                    event.event_id,
-                    event.event_type,
-                    event.schema_version,
-                    stream,
-                    expected_version + index + 1,
-                    event.key,
-                    now,
-                    json.dumps(event.payload),
-                    json.dumps(metadata),
+            envelopes = [
+                EventEnvelope(
+                    event_id=event.event_id,
+                    event_type=event.event_type,
+                    schema_version=event.schema_version,
+                    stream=stream,
+                    stream_position=expected_version + index + 1,
+                    source=self.source,
+                    key=event.key,
+                    occurred_at=now,
+                    actor=cause.actor,
+                    correlation_id=cause.correlation_id,
+                    causation_id=cause.causation_id,
+                    traceparent=carrier.get("traceparent"),
+                    tracestate=carrier.get("tracestate"),
+                    payload=event.payload,
                 )
                 for index, event in enumerate(events)
+            ]
+            check_publishable(envelopes, self.max_message_bytes)
+            metadata_json = json.dumps(metadata)
+            rows = [
+                (
+                    envelope.event_id,
+                    envelope.event_type,
+                    envelope.schema_version,
+                    stream,
+                    envelope.stream_position,
+                    envelope.key,
+                    now,
+                    json.dumps(envelope.payload),
+                    metadata_json,
+                )
+                for envelope in envelopes
             ]
             # A new stream needs no read: UNIQUE(stream, position) refuses a
             # second first event. Otherwise check for a gap as well as a race.
@@ -157,25 +210,7 @@ class PostgresEventStore:
             # A hint for this process's relay; no NOTIFY, whose global commit
             # lock would serialise every writer's commit (no group commit).
             self.appended.set()
-            return [
-                EventEnvelope(
-                    event_id=event.event_id,
-                    event_type=event.event_type,
-                    schema_version=event.schema_version,
-                    stream=stream,
-                    stream_position=expected_version + index + 1,
-                    source=self.source,
-                    key=event.key,
-                    occurred_at=now,
-                    actor=cause.actor,
-                    correlation_id=cause.correlation_id,
-                    causation_id=cause.causation_id,
-                    traceparent=carrier.get("traceparent"),
-                    tracestate=carrier.get("tracestate"),
-                    payload=event.payload,
-                )
-                for index, event in enumerate(events)
-            ]
+            return envelopes
 
     async def load(
         self, stream: str, conn: asyncpg.Connection | None = None

@@ -132,6 +132,10 @@ class RunningServer:
     health: HealthServicer
     service_names: Sequence[str]
 
+    async def set_health(self, name: str, serving: bool) -> None:
+        status = health_pb2.HealthCheckResponse
+        await self.health.set(name, status.SERVING if serving else status.NOT_SERVING)
+
     async def stop(self, grace: float = 5.0) -> None:
         """Graceful shutdown: report NOT_SERVING, finish in-flight calls, then stop."""
         for name in (*self.service_names, ""):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from chassis.envelope import DEFAULT_MAX_MESSAGE_BYTES
+
 # Only for local runs: deploy/ and any real environment set TRUST_TOKEN_SECRET.
 LOCAL_DEV_SECRET = "local-development-secret-change-me-0123456789"
 
@@ -26,3 +28,13 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     # Where the ports a service actually bound are written (local launcher).
     ready_file: str | None = None
+    # Metrics as JSON lines to this file (local runs), besides OTLP when set.
+    metrics_file: str | None = None
+    # The largest Kafka record (value, key, headers) stored, produced or consumed.
+    # Keep it at or under the broker's message.max.bytes (Kafka's default 1,048,588).
+    max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
+    # A stable name for this replica (e.g. its pod name): makes each consumer a
+    # static group member, so a restarted replica takes its partitions back at once.
+    consumer_instance_id: str | None = None
+    # Seconds the relay may fail to publish before it raises the alarm.
+    relay_stall_alarm_seconds: float = 30.0

@@ -14,7 +14,14 @@ from collections.abc import Sequence
 from typing import IO
 
 from opentelemetry import context as otel_context
-from opentelemetry import propagate, trace
+from opentelemetry import metrics, propagate, trace
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import (
+    ConsoleMetricExporter,
+    MetricExporter,
+    MetricReader,
+    PeriodicExportingMetricReader,
+)
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import (
@@ -97,6 +104,36 @@ def configure_tracing(
             BatchSpanProcessor(exporter, schedule_delay_millis=200, max_queue_size=8192)
         )
     trace.set_tracer_provider(provider)
+    return provider
+
+
+def configure_metrics(
+    service_name: str,
+    otlp_endpoint: str | None = None,
+    metrics_file: str | None = None,
+    interval_seconds: float = 10.0,
+) -> MeterProvider:
+    """Install a meter provider (OTLP and/or JSON lines to a file); call shutdown on exit."""
+    exporters: list[MetricExporter] = []
+    if otlp_endpoint:
+        from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter
+
+        exporters.append(OTLPMetricExporter(endpoint=otlp_endpoint, insecure=True))
+    if metrics_file:
+        exporters.append(
+            ConsoleMetricExporter(
+                out=open(metrics_file, "a", buffering=1),  # noqa: SIM115 - kept open
+                formatter=lambda data: data.to_json(indent=None) + "\n",
+            )
+        )
+    readers: list[MetricReader] = [
+        PeriodicExportingMetricReader(exporter, export_interval_millis=interval_seconds * 1000)
+        for exporter in exporters
+    ]
+    provider = MeterProvider(
+        resource=Resource.create({"service.name": service_name}), metric_readers=readers
+    )
+    metrics.set_meter_provider(provider)
     return provider
 
 

@@ -6,10 +6,12 @@ import asyncio
 import datetime as dt
 import logging
 import uuid
+from typing import ClassVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from chassis.consumer import (
     INBOX_SCHEMA,
+    ContractSet,
     FastStreamDeadLetter,
     IdempotentConsumer,
     subscribe_idempotent,
@@ -17,22 +19,39 @@ from chassis.consumer import (
 from chassis.db import apply_schema
 from chassis.envelope import Actor, EventEnvelope
 from faststream.kafka import KafkaBroker
+from pydantic import BaseModel, ConfigDict
 
 
-def envelope(n: int) -> EventEnvelope:
+class Counted(BaseModel):
+    """The contract of the test events: a count within a trust."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    EVENT_TYPE: ClassVar[str] = "test.Counted"
+    SCHEMA_VERSION: ClassVar[int] = 1
+
+    trust_id: str
+    n: int
+
+
+CONTRACTS = ContractSet([Counted])
+
+
+def envelope(
+    position: int, event_type: str = "test.Counted", version: int = 1, **payload
+) -> EventEnvelope:
     return EventEnvelope(
         event_id=uuid.uuid4(),
-        event_type="test.Counted",
-        schema_version=1,
+        event_type=event_type,
+        schema_version=version,
         stream="s-1",
-        stream_position=n,
-        global_position=n,
+        stream_position=position,
+        global_position=position,
         source="test",
         key="s-1",
         occurred_at=dt.datetime.now(dt.UTC),
         actor=Actor(subject="someone", role="headteacher"),
         correlation_id="c",
-        payload={"trust_id": "t", "n": n},
+        payload={"trust_id": "t", "n": position, **payload},
     )
 
 
@@ -44,10 +63,10 @@ async def project(conn, event: EventEnvelope) -> None:
     )
 
 
-async def _run_consumer(pool, bootstrap, topic, until) -> None:
+async def _run_consumer(pool, bootstrap, topic, until, project_fn=project) -> None:
     broker = KafkaBroker(bootstrap, log_level=logging.DEBUG)
     consumer = IdempotentConsumer(
-        "test-consumer", pool, project, FastStreamDeadLetter(broker), max_message_bytes=4096
+        "test-consumer", pool, project_fn, FastStreamDeadLetter(broker), CONTRACTS, 4096
     )
     subscribe_idempotent(broker, consumer, [topic])
     await broker.start()
@@ -97,7 +116,7 @@ async def test_redelivered_event_changes_the_read_model_once_and_poison_goes_to_
             reasons += [dict(r.headers)["dlq_reason"].decode() for r in records]
     await dead.stop()
     assert any("not a valid event envelope" in r for r in reasons)
-    assert any("exceeds the limit of 4096" in r for r in reasons)
+    assert any("exceeds the limit of 4,096" in r for r in reasons)
 
     # A restarted consumer resumes after the committed offsets: nothing is applied again.
     again = envelope(3)
@@ -133,7 +152,7 @@ async def test_a_projection_that_always_fails_is_dead_lettered_and_the_rest_appl
     await producer.send_and_wait(topic, good.to_json_bytes(), key=b"s-1")
     await producer.stop()
     broker = KafkaBroker(kafka.bootstrap_servers, log_level=logging.DEBUG)
-    consumer = IdempotentConsumer("picky", fresh_db, picky, FastStreamDeadLetter(broker))
+    consumer = IdempotentConsumer("picky", fresh_db, picky, FastStreamDeadLetter(broker), CONTRACTS)
     subscribe_idempotent(broker, consumer, [topic])
     await broker.start()
     try:
@@ -148,3 +167,61 @@ async def test_a_projection_that_always_fails_is_dead_lettered_and_the_rest_appl
     assert await _tally(fresh_db) == {good.event_id: 1}
     processed = await fresh_db.fetchval("SELECT count(*) FROM processed_messages")
     assert processed == 1  # the failed one left no trace but its dead letter
+
+
+async def _dead_letters(bootstrap: str, topic: str, count: int) -> list[dict[str, str]]:
+    dead = AIOKafkaConsumer(
+        f"{topic}.dlq", bootstrap_servers=bootstrap, auto_offset_reset="earliest"
+    )
+    await dead.start()
+    found: list[dict[str, str]] = []
+    try:
+        async with asyncio.timeout(30):
+            while len(found) < count:
+                for records in (await dead.getmany(timeout_ms=500)).values():
+                    found += [{k: v.decode() for k, v in r.headers} for r in records]
+    finally:
+        await dead.stop()
+    return found
+
+
+async def test_records_are_checked_against_their_contract_before_they_are_applied(
+    fresh_db, kafka, topic, caplog
+):
+    await apply_schema(
+        fresh_db, [*INBOX_SCHEMA, "CREATE TABLE tally (event_id uuid PRIMARY KEY, times int)"]
+    )
+    seen: list[dict] = []
+
+    async def recording(conn, event: EventEnvelope) -> None:
+        seen.append(event.payload)
+        await project(conn, event)
+
+    invalid = envelope(1, n="very high", surplus="x")  # wrong type for n
+    future_version = envelope(2, version=9)  # a version this consumer has no contract for
+    unknown_type = envelope(3, event_type="test.SomethingNew")  # skipped on purpose
+    tolerated = envelope(4, added_later="ignored")  # an optional field added later
+    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers)
+    await producer.start()
+    for event in (invalid, future_version, unknown_type, unknown_type, tolerated):
+        await producer.send_and_wait(topic, event.to_json_bytes(), key=b"s-1")
+    await producer.stop()
+
+    async def tolerated_applied() -> None:
+        while not await _tally(fresh_db):
+            await asyncio.sleep(0.05)
+
+    with caplog.at_level(logging.INFO, logger="chassis.consumer"):
+        await _run_consumer(fresh_db, kafka.bootstrap_servers, topic, tolerated_applied, recording)
+
+    assert await _tally(fresh_db) == {tolerated.event_id: 1}
+    assert seen == [{"trust_id": "t", "n": 4}], "the projection sees the canonical payload"
+    letters = await _dead_letters(kafka.bootstrap_servers, topic, 2)
+    reasons = [d["dlq_reason"] for d in sorted(letters, key=lambda d: int(d["dlq_source_offset"]))]
+    assert reasons == [
+        "test.Counted v1 breaks its contract: payload.n: Input should be a valid integer, "
+        "unable to parse string as an integer (got 'very high')",
+        "no contract for test.Counted v9 (known versions: 1)",
+    ]
+    skipped = [r for r in caplog.records if "test.SomethingNew" in r.getMessage()]
+    assert len(skipped) == 1, "an unknown type is logged once, not once per record"

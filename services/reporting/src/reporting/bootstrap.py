@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from chassis.consumer import IdempotentConsumer
+from chassis.consumer import ContractSet, IdempotentConsumer
 from chassis.grpc_server import Registration
 from chassis.runtime import ConsumerSpec, ServiceContext, ServiceSpec
-from contracts.academies.v1 import ACADEMY_TOPIC
+from contracts.academies.v1 import ACADEMIES_EVENTS, ACADEMY_TOPIC
 from contracts.evaluations.v1 import ACADEMY_TOPIC as EVALUATIONS_TOPIC
+from contracts.evaluations.v1 import EVALUATIONS_EVENTS
 
 from reporting.adapters.timeline_store import TimelineStore, schema_statements
 from reporting.entrypoints.grpc_api import SERVICE_NAME, registration
@@ -21,7 +22,12 @@ def _registrations(context: ServiceContext) -> list[Registration]:
 
 def _consumers(context: ServiceContext) -> list[ConsumerSpec]:
     consumer = IdempotentConsumer(
-        TIMELINE_CONSUMER, context.pool, TimelineStore().project, context.dead_letter
+        TIMELINE_CONSUMER,
+        context.pool,
+        TimelineStore().project,
+        context.dead_letter,
+        ContractSet(ACADEMIES_EVENTS, EVALUATIONS_EVENTS),
+        context.settings.max_message_bytes,
     )
     return [ConsumerSpec(consumer, TIMELINE_TOPICS)]
 
