@@ -111,6 +111,9 @@ class Platform:
     def trace_file(self, service: str) -> str:
         return os.path.join(self.run_dir, f"{service}.traces.jsonl")
 
+    def log_file(self, service: str) -> str:
+        return self.services[service].log_path
+
     def stop(self) -> None:
         for service in reversed(list(self.services.values())):
             service.stop()
@@ -149,6 +152,7 @@ def start_platform(
                 "TRUST_GRPC_PORT": "0",
                 "TRUST_TOKEN_SECRET": platform.token_secret,
                 "TRUST_TRACE_FILE": platform.trace_file(name),
+                "TRUST_METRICS_FILE": os.path.join(platform.run_dir, f"{name}.metrics.jsonl"),
                 "TRUST_READY_FILE": os.path.join(platform.run_dir, f"{name}.ready"),
                 "TRUST_LOG_LEVEL": log_level,
             }

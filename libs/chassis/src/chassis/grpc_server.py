@@ -11,7 +11,8 @@ from typing import Any
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
-from grpc_reflection.v1alpha import reflection
+from grpc_reflection.v1alpha import reflection, reflection_pb2
+from grpc_reflection.v1alpha._async import ReflectionServicer
 from opentelemetry import trace
 from opentelemetry.instrumentation.grpc import aio_server_interceptor
 
@@ -22,6 +23,7 @@ from chassis.auth import (
     set_principal,
 )
 from chassis.errors import DomainError
+from chassis.validation import validate_request
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +62,8 @@ async def _abort_for(error: Exception, context: grpc.aio.ServicerContext) -> Non
 
 
 class ErrorAndAuthInterceptor(grpc.aio.ServerInterceptor):
-    """Authenticates the caller, then maps domain errors to status codes."""
+    """Authenticates the caller, checks the request's declared limits, runs the
+    handler, and maps domain errors to status codes."""
 
     def __init__(self, tokens: TokenService) -> None:
         self._tokens = tokens
@@ -108,6 +111,7 @@ class ErrorAndAuthInterceptor(grpc.aio.ServerInterceptor):
                 reset = None
                 try:
                     reset = await authenticate(context)
+                    validate_request(request)
                     return await behavior(request, context)
                 except grpc.aio.AbortError:
                     raise
@@ -123,6 +127,26 @@ class ErrorAndAuthInterceptor(grpc.aio.ServerInterceptor):
 
 
 Registration = Callable[[grpc.aio.Server], None]
+
+# grpcio-reflection serves only grpc.reflection.v1alpha; current tools (grpcurl,
+# Postman, grpcui) ask for grpc.reflection.v1 first. The two protocols are the
+# same messages under another package name, so one servicer answers both.
+REFLECTION_V1_SERVICE = "grpc.reflection.v1.ServerReflection"
+
+
+def enable_reflection(server: grpc.aio.Server, service_names: Sequence[str]) -> None:
+    # Listed: what this process can describe (the v1 protocol's own descriptor is
+    # not in the Python packages, so it is served but not listed).
+    servicer = ReflectionServicer([*service_names, reflection.SERVICE_NAME])
+    handler = grpc.stream_stream_rpc_method_handler(
+        servicer.ServerReflectionInfo,
+        request_deserializer=reflection_pb2.ServerReflectionRequest.FromString,
+        response_serializer=reflection_pb2.ServerReflectionResponse.SerializeToString,
+    )
+    for service in (reflection.SERVICE_NAME, REFLECTION_V1_SERVICE):
+        server.add_generic_rpc_handlers(
+            (grpc.method_handlers_generic_handler(service, {"ServerReflectionInfo": handler}),)
+        )
 
 
 @dataclass
@@ -162,13 +186,8 @@ async def start_grpc_server(
         register(server)
     health_servicer = HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    reflection.enable_server_reflection(
-        [
-            *service_names,
-            health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
-            reflection.SERVICE_NAME,
-        ],
-        server,
+    enable_reflection(
+        server, [*service_names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name]
     )
     bound = server.add_insecure_port(f"{host}:{port}")
     if bound == 0:
