@@ -7,25 +7,37 @@ import pathlib
 
 import jsonschema
 from contracts.academies.v1 import ACADEMIES_EVENTS, DataSubmitted, DataValues, Period
-from contracts.export import render, schemas
+from contracts.evaluations.v1 import EVALUATIONS_EVENTS
+from contracts.export import generated, render, schemas
 
 SCHEMA_DIR = pathlib.Path(__file__).resolve().parents[1] / "libs" / "contracts" / "schemas"
 
 
 def test_committed_schemas_match_the_models():
-    generated = schemas()
+    generated_payloads = schemas()
     committed = {p.name: p.read_text() for p in SCHEMA_DIR.glob("*.json")}
-    assert set(committed) == set(generated), "run: uv run python -m contracts.export"
-    for name, schema in generated.items():
+    assert set(committed) == set(generated_payloads), "run: .venv/bin/python -m contracts.export"
+    for name, schema in generated_payloads.items():
         assert committed[name] == render(schema), (
             f"{name} changed: a published version is never changed in place"
         )
+
+
+def test_committed_messages_headers_and_examples_match_the_models():
+    files = generated()
+    committed = {str(p.relative_to(SCHEMA_DIR)): p.read_text() for p in SCHEMA_DIR.rglob("*.json")}
+    assert set(committed) == set(files), "run: .venv/bin/python -m contracts.export"
+    for path, content in files.items():
+        assert committed[path] == render(content), f"{path} changed; run contracts.export"
 
 
 def test_every_event_carries_the_trust_and_a_type():
     for model in ACADEMIES_EVENTS:
         assert "trust_id" in model.model_fields
         assert model.EVENT_TYPE.startswith("academies.")
+    for model in EVALUATIONS_EVENTS:
+        assert "trust_id" in model.model_fields
+        assert model.EVENT_TYPE.startswith("evaluations.")
 
 
 def test_an_event_validates_against_its_published_schema():

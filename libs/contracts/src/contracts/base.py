@@ -1,19 +1,35 @@
-"""Base class and registry for event payloads."""
+"""Base classes and registry for event payloads."""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from contracts.rules import Id, check_values_in
 
 
-class EventPayload(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class ContractModel(BaseModel):
+    """A published payload or value in it: frozen, and tolerant of unknown fields.
 
+    A reader ignores fields it does not know (forward compatibility): a producer
+    may add an optional field without a new version (docs/events.md). So the
+    schemas leave ``additionalProperties`` open.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class EventPayload(ContractModel):
     EVENT_TYPE: ClassVar[str]
     SCHEMA_VERSION: ClassVar[int] = 1
 
-    trust_id: str
+    trust_id: Id
+
+    @model_validator(mode="after")
+    def _values_keep_the_published_rules(self) -> EventPayload:
+        check_values_in(self)
+        return self
 
 
 class UnknownEventType(LookupError):

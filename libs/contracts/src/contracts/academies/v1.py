@@ -7,31 +7,59 @@ Topics: ``academies.trust`` (key: trust id) and ``academies.academy``
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from contracts.base import EventPayload, EventRegistry
+from contracts import limits
+from contracts.base import ContractModel, EventPayload, EventRegistry
+from contracts.rules import (
+    AcademicYear,
+    AcademicYearRule,
+    AreaGrades,
+    CheckedInEvent,
+    Description,
+    HalfTermRule,
+    Id,
+    KpisRule,
+    Name,
+    PercentRule,
+    Progress8BandRule,
+    Reason,
+    ReturnType,
+    Safeguarding,
+    Scheme,
+    Summary,
+    TermRule,
+    Urn,
+)
 
 TRUST_TOPIC = "academies.trust"
 ACADEMY_TOPIC = "academies.academy"
 
 
-class Period(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class Period(ContractModel):
+    """A reporting period. Its rules hold in every event; built alone (from a
+    request) it is not checked, so the service can refuse it with its own message."""
 
-    academic_year: str = Field(description='September to August, e.g. "2026/27"')
-    term: str = Field(description="autumn | spring | summer")
-    half_term: int = Field(0, description="0 = the whole term, 1 or 2 = that half-term")
+    academic_year: Annotated[str, CheckedInEvent(AcademicYearRule)] = Field(
+        description='September to August, e.g. "2026/27"'
+    )
+    term: Annotated[str, CheckedInEvent(TermRule)] = Field(description="autumn | spring | summer")
+    half_term: Annotated[int, CheckedInEvent(HalfTermRule)] = Field(
+        0, description="0 = the whole term, 1 or 2 = that half-term"
+    )
 
 
-class DataValues(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class DataValues(ContractModel):
+    """Submitted values. Like Period, checked in every event, not when built alone."""
 
-    kpis: dict[str, float] = Field(default_factory=dict)
-    attendance_percent: float | None = None
+    kpis: Annotated[dict[str, float], CheckedInEvent(KpisRule)] = Field(
+        default_factory=dict, description="KPI name -> value"
+    )
+    attendance_percent: Annotated[float | None, CheckedInEvent(PercentRule | None)] = None
     progress8_score: float | None = None
-    progress8_band: str | None = Field(
+    progress8_band: Annotated[str | None, CheckedInEvent(Progress8BandRule | None)] = Field(
         None, description="well_above | above | average | below | well_below"
     )
 
@@ -39,8 +67,8 @@ class DataValues(BaseModel):
 class TrustCreated(EventPayload):
     EVENT_TYPE = "academies.TrustCreated"
 
-    name: str
-    framework: str
+    name: Name
+    framework: Id = Field(description="the preset the trust was created on")
 
 
 class FrameworkAdopted(EventPayload):
@@ -49,9 +77,9 @@ class FrameworkAdopted(EventPayload):
 
     EVENT_TYPE = "academies.FrameworkAdopted"
 
-    framework_id: str
-    version: int = Field(description="1 on creation, then 2, 3, ...")
-    based_on_preset: str
+    framework_id: Id
+    version: int = Field(ge=1, description="1 on creation, then 2, 3, ...")
+    based_on_preset: Id
     document: dict[str, Any] = Field(
         description="the framework, per frameworks/framework.schema.json"
     )
@@ -60,11 +88,11 @@ class FrameworkAdopted(EventPayload):
 class AcademyRegistered(EventPayload):
     EVENT_TYPE = "academies.AcademyRegistered"
 
-    academy_id: str
-    urn: str
-    name: str
-    phase_of_education: str
-    local_authority: str
+    academy_id: Id
+    urn: Urn = Field(description="the DfE unique reference number: six digits, unique in the trust")
+    name: Name
+    phase_of_education: Id
+    local_authority: Name
     date_joined: dt.date
     new_to_trust: bool
 
@@ -74,28 +102,30 @@ class AcademyDetailsChanged(EventPayload):
 
     EVENT_TYPE = "academies.AcademyDetailsChanged"
 
-    academy_id: str
-    name: str | None = None
-    phase_of_education: str | None = None
-    local_authority: str | None = None
+    academy_id: Id
+    name: Name | None = None
+    phase_of_education: Id | None = None
+    local_authority: Name | None = None
     new_to_trust: bool | None = None
 
 
 class AcademyLeftTrust(EventPayload):
     EVENT_TYPE = "academies.AcademyLeftTrust"
 
-    academy_id: str
+    academy_id: Id
     date_left: dt.date
-    reason: str
+    reason: Reason
 
 
 class DataSubmitted(EventPayload):
     EVENT_TYPE = "academies.DataSubmitted"
 
-    academy_id: str
-    submission_id: str
+    academy_id: Id
+    submission_id: Id
     period: Period
-    return_type: str = Field(description="termly_kpi | half_termly_data_drop | annual_summary")
+    return_type: ReturnType = Field(
+        description="termly_kpi | half_termly_data_drop | annual_summary"
+    )
     values: DataValues
 
 
@@ -104,11 +134,11 @@ class SubmissionCorrected(EventPayload):
 
     EVENT_TYPE = "academies.SubmissionCorrected"
 
-    academy_id: str
-    submission_id: str
-    revision: int = Field(description="2 for the first correction, then 3, ...")
+    academy_id: Id
+    submission_id: Id
+    revision: int = Field(ge=2, description="2 for the first correction, then 3, ...")
     values: DataValues
-    reason: str
+    reason: Reason
 
 
 class InspectionRecorded(EventPayload):
@@ -116,37 +146,31 @@ class InspectionRecorded(EventPayload):
 
     EVENT_TYPE = "academies.InspectionRecorded"
 
-    academy_id: str
+    academy_id: Id
     inspection_date: dt.date
-    scheme: str = Field(description="ofsted-2019 | ofsted-2025")
-    grades: dict[str, str] = Field(description="area id -> grade id on that scheme")
-    safeguarding: str | None = Field(None, description="met | not_met (ofsted-2025)")
+    scheme: Scheme = Field(description="ofsted-2019 | ofsted-2025")
+    grades: AreaGrades = Field(description="area id -> grade id on that scheme")
+    safeguarding: Safeguarding | None = Field(None, description="met | not_met (ofsted-2025)")
 
 
-class SuccessCriterion(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    description: str
-    measure: str = Field(description="what is measured, e.g. 'persistent absence %'")
-    target: str = Field(description="the value that means success, e.g. 'below 12%'")
+class SuccessCriterion(ContractModel):
+    description: Description
+    measure: Name = Field(description="what is measured, e.g. 'persistent absence %'")
+    target: Name = Field(description="the value that means success, e.g. 'below 12%'")
 
 
-class Milestone(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    description: str
+class Milestone(ContractModel):
+    description: Description
     due_on: dt.date
-    owner: str
+    owner: Name
 
 
-class Priority(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    title: str
-    owner: str
-    area: str | None = Field(None, description="inspection area it serves, on the trust's scheme")
-    success_criteria: list[SuccessCriterion]
-    milestones: list[Milestone]
+class Priority(ContractModel):
+    title: Name
+    owner: Name
+    area: Id | None = Field(None, description="inspection area it serves, on the trust's scheme")
+    success_criteria: list[SuccessCriterion] = Field(max_length=limits.LIST_MAX)
+    milestones: list[Milestone] = Field(max_length=limits.LIST_MAX)
 
 
 class ImprovementPlanSubmitted(EventPayload):
@@ -154,11 +178,11 @@ class ImprovementPlanSubmitted(EventPayload):
 
     EVENT_TYPE = "academies.ImprovementPlanSubmitted"
 
-    academy_id: str
-    academic_year: str
-    revision: int
-    priorities: list[Priority]
-    framework_version: int = Field(description="the trust's framework version in force")
+    academy_id: Id
+    academic_year: AcademicYear
+    revision: int = Field(ge=1, description="1, then one more per revised plan for the year")
+    priorities: list[Priority] = Field(max_length=limits.LIST_MAX)
+    framework_version: int = Field(ge=1, description="the trust's framework version in force")
 
 
 class SelfEvaluationSubmitted(EventPayload):
@@ -166,13 +190,15 @@ class SelfEvaluationSubmitted(EventPayload):
 
     EVENT_TYPE = "academies.SelfEvaluationSubmitted"
 
-    academy_id: str
-    academic_year: str
-    revision: int
-    summary: str
-    area_judgements: dict[str, str] = Field(default_factory=dict)
-    scheme: str
-    framework_version: int = Field(description="the trust's framework version in force")
+    academy_id: Id
+    academic_year: AcademicYear
+    revision: int = Field(ge=1, description="1, then one more per statement for the year")
+    summary: Summary
+    area_judgements: AreaGrades = Field(
+        default_factory=dict, description="area id -> grade id on the scheme"
+    )
+    scheme: Scheme
+    framework_version: int = Field(ge=1, description="the trust's framework version in force")
 
 
 ACADEMIES_EVENTS = EventRegistry(

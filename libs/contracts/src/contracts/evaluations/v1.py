@@ -6,18 +6,31 @@ Topic ``evaluations.academy``, keyed by academy id. Confidential material
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from contracts.base import EventPayload, EventRegistry
+from contracts import limits
+from contracts.base import ContractModel, EventPayload, EventRegistry
+from contracts.rules import (
+    AcademicYear,
+    AreaGrades,
+    EvaluationKind,
+    Id,
+    Name,
+    Reason,
+    Reference,
+    Review,
+    Scheme,
+    Subject,
+    Summary,
+    Term,
+)
 
 ACADEMY_TOPIC = "evaluations.academy"
 
 
-class ActorRef(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    subject: str
-    role: str
+class ActorRef(ContractModel):
+    subject: Subject = Field(description="the token subject, e.g. an email address")
+    role: Id
 
 
 class EvaluationJudged(EventPayload):
@@ -27,47 +40,49 @@ class EvaluationJudged(EventPayload):
 
     EVENT_TYPE = "evaluations.EvaluationJudged"
 
-    academy_id: str
-    evaluation_id: str
-    kind: str = Field(
+    academy_id: Id
+    evaluation_id: Id
+    kind: EvaluationKind = Field(
         description="self_evaluation | trust_evaluation | roundtable | external_review"
     )
-    academic_year: str
-    term: str
-    scheme: str
-    judgements: dict[str, str] = Field(description="area id -> grade id")
-    evidence: list[str] = Field(default_factory=list)
-    summary: str
-    framework_version: int
+    academic_year: AcademicYear
+    term: Term
+    scheme: Scheme
+    judgements: AreaGrades = Field(description="area id -> grade id")
+    evidence: list[Reference] = Field(
+        default_factory=list, max_length=limits.LIST_MAX, description="references to evidence"
+    )
+    summary: Summary
+    framework_version: int = Field(ge=1)
 
 
 class PhaseProposed(EventPayload):
     EVENT_TYPE = "evaluations.PhaseProposed"
 
-    academy_id: str
-    proposal_id: str
-    subject: str | None = Field(None, description="set when the trust phases per subject")
-    current_phase: str | None
-    proposed_phase: str
-    reason: str
-    review: str = Field(description="annual | exceptional")
-    framework_version: int
+    academy_id: Id
+    proposal_id: Id
+    subject: Name | None = Field(None, description="set when the trust phases per subject")
+    current_phase: Id | None
+    proposed_phase: Id
+    reason: Reason
+    review: Review = Field(description="annual | exceptional")
+    framework_version: int = Field(ge=1)
 
 
 class PhaseProposalWithdrawn(EventPayload):
     EVENT_TYPE = "evaluations.PhaseProposalWithdrawn"
 
-    academy_id: str
-    proposal_id: str
-    reason: str
+    academy_id: Id
+    proposal_id: Id
+    reason: Reason
 
 
 class PhaseProposalRejected(EventPayload):
     EVENT_TYPE = "evaluations.PhaseProposalRejected"
 
-    academy_id: str
-    proposal_id: str
-    reason: str
+    academy_id: Id
+    proposal_id: Id
+    reason: Reason
 
 
 class PhaseChanged(EventPayload):
@@ -75,16 +90,16 @@ class PhaseChanged(EventPayload):
 
     EVENT_TYPE = "evaluations.PhaseChanged"
 
-    academy_id: str
-    proposal_id: str
-    subject: str | None = None
-    old_phase: str | None
-    new_phase: str
-    reason: str
-    review: str
+    academy_id: Id
+    proposal_id: Id
+    subject: Name | None = None
+    old_phase: Id | None
+    new_phase: Id
+    reason: Reason
+    review: Review = Field(description="annual | exceptional")
     proposed_by: ActorRef
     confirmed_by: ActorRef
-    framework_version: int
+    framework_version: int = Field(ge=1)
 
 
 class ConcernRaised(EventPayload):
@@ -92,9 +107,9 @@ class ConcernRaised(EventPayload):
 
     EVENT_TYPE = "evaluations.ConcernRaised"
 
-    academy_id: str
-    concern_id: str
-    raised_with: str = "chief_executive"
+    academy_id: Id
+    concern_id: Id
+    raised_with: Id = "chief_executive"
 
 
 EVALUATIONS_EVENTS = EventRegistry(

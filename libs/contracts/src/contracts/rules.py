@@ -1,0 +1,132 @@
+"""The rules the event contracts publish: patterns, enumerations, ranges, maxima.
+
+Each rule is written once, as a type, and reaches both the JSON Schema and
+validation from there:
+
+- ``Rule(rule)`` on a payload field: validated by ``rule`` and stated in the
+  schema, while the field's Python type stays plain (``str``) for the code
+  that fills it from its own, already checked, values.
+- ``CheckedInEvent(rule)`` on a field of a value object that the services also
+  build from raw requests before their own checks (``Period``, ``DataValues``):
+  stated in the schema and enforced when an event carrying the value is made
+  or parsed, but not when the value is built on its own, so a service refuses
+  a bad request with its own message first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import BaseModel, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+
+from contracts import limits
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Validate a field by ``rule`` (a type); the schema states it."""
+
+    rule: Any
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return handler.generate_schema(self.rule)
+
+
+@dataclass(frozen=True)
+class CheckedInEvent:
+    """State ``rule`` in the schema; enforce it in the event that carries the value."""
+
+    rule: Any
+
+    @cached_property
+    def adapter(self) -> TypeAdapter[Any]:
+        return TypeAdapter(self.rule)
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return handler(self.adapter.core_schema)
+
+
+def _nested(value: Any, where: str) -> Iterator[tuple[BaseModel, str]]:
+    if isinstance(value, BaseModel):
+        yield value, where
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            yield from _nested(item, f"{where}[{i}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _nested(item, f"{where}.{key}")
+
+
+def check_values_in(model: BaseModel) -> None:
+    """Raise ValueError if a value object in ``model`` breaks a CheckedInEvent rule."""
+    pending = [(model, "")]
+    while pending:
+        current, where = pending.pop()
+        for name, info in type(current).model_fields.items():
+            value = getattr(current, name)
+            path = f"{where}.{name}" if where else name
+            for rule in info.metadata:
+                if isinstance(rule, CheckedInEvent):
+                    try:
+                        rule.adapter.validate_python(value, strict=False)
+                    except PydanticValidationError as error:
+                        first = error.errors(include_url=False)[0]
+                        raise ValueError(f"{path}: {first['msg']} (got {value!r})") from None
+            pending.extend(_nested(value, path))
+
+
+# -- the rules ------------------------------------------------------------------
+
+URN_PATTERN = r"^[0-9]{6}$"
+ACADEMIC_YEAR_PATTERN = r"^[0-9]{4}/[0-9]{2}$"
+
+TermRule = Literal["autumn", "spring", "summer"]
+ReturnTypeRule = Literal["termly_kpi", "half_termly_data_drop", "annual_summary"]
+Progress8BandRule = Literal["well_above", "above", "average", "below", "well_below"]
+SchemeRule = Literal["ofsted-2019", "ofsted-2025"]
+SafeguardingRule = Literal["met", "not_met"]
+EvaluationKindRule = Literal["self_evaluation", "trust_evaluation", "roundtable", "external_review"]
+ReviewRule = Literal["annual", "exceptional"]
+
+TERMS: tuple[str, ...] = get_args(TermRule)
+RETURN_TYPES: tuple[str, ...] = get_args(ReturnTypeRule)
+PROGRESS8_BANDS: tuple[str, ...] = get_args(Progress8BandRule)
+SCHEMES: tuple[str, ...] = get_args(SchemeRule)
+SAFEGUARDING_OUTCOMES: tuple[str, ...] = get_args(SafeguardingRule)
+EVALUATION_KINDS: tuple[str, ...] = get_args(EvaluationKindRule)
+REVIEWS: tuple[str, ...] = get_args(ReviewRule)
+
+AcademicYearRule = Annotated[str, Field(pattern=ACADEMIC_YEAR_PATTERN)]
+HalfTermRule = Annotated[int, Field(ge=0, le=2)]
+PercentRule = Annotated[float, Field(ge=0, le=100)]
+
+# -- field types ------------------------------------------------------------------
+
+Id = Annotated[str, Field(max_length=limits.ID_MAX)]
+Name = Annotated[str, Field(max_length=limits.NAME_MAX)]
+Subject = Annotated[str, Field(max_length=limits.SUBJECT_MAX)]
+Reason = Annotated[str, Field(max_length=limits.REASON_MAX)]
+Description = Annotated[str, Field(max_length=limits.DESCRIPTION_MAX)]
+Summary = Annotated[str, Field(max_length=limits.SUMMARY_MAX)]
+Reference = Annotated[str, Field(max_length=limits.REFERENCE_MAX)]
+Urn = Annotated[str, Field(pattern=URN_PATTERN)]
+AcademicYear = Annotated[str, Field(pattern=ACADEMIC_YEAR_PATTERN)]
+Term = Annotated[str, Rule(TermRule)]
+ReturnType = Annotated[str, Rule(ReturnTypeRule)]
+Scheme = Annotated[str, Rule(SchemeRule)]
+Safeguarding = Annotated[str, Rule(SafeguardingRule)]
+EvaluationKind = Annotated[str, Rule(EvaluationKindRule)]
+Review = Annotated[str, Rule(ReviewRule)]
+# area id -> grade id on the scheme in force
+AreaGrades = Annotated[dict[Id, Id], Field(max_length=limits.LIST_MAX)]
+KpisRule = Annotated[dict[Id, float], Field(max_length=limits.LIST_MAX)]
