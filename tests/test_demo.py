@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
+import signal
 import subprocess
 import sys
+import time
+
+from chassis.auth import Role, TokenService
+
+DEMO_ROLES = [r for r in Role if r is not Role.SERVICE]
 
 
 def test_demo_once_plays_the_scenario_and_exits_cleanly():
@@ -38,3 +45,57 @@ def test_demo_once_plays_the_scenario_and_exits_cleanly():
     assert "an inspection grade from the wrong scheme" in out
     assert "revision 2: attendance 94.0%" in out
     assert "academies   127.0.0.1:" in out and "reporting   127.0.0.1:" in out
+    assert "WhoAmI for Heron's headteacher: head@heron.sch.uk (headteacher)" in out
+    assert "acting for Heron Primary Academy" in out
+    assert "the board's inbox: Heron Primary Academy -> " in out
+    assert "areas apply to Heron" in out
+    # The run's secret, and a token per role signed with it: anyone may act as anyone.
+    secret = re.search(r"token secret .*:\n  (\S+)", out).group(1)
+    tokens = TokenService(secret)
+    roles = {}
+    for role, token in re.findall(r"^  (\w+) \(.*\):\n    (\S+)$", out, re.MULTILINE):
+        roles[role] = tokens.verify(token)
+    assert sorted(roles) == sorted(r.value for r in DEMO_ROLES)
+    assert all(p.trust_id == "demo-trust" for p in roles.values())
+    assert len(roles["headteacher"].academies) == 1 and not roles["trustee"].academies
+    assert f"trust-token --secret {secret} --trust demo-trust" in out
+
+
+def test_serve_only_creates_nothing_prints_how_to_call_and_stops_cleanly():
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "trust_local.cli", "demo", "--serve-only"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    lines = []
+    try:
+        deadline = time.monotonic() + 120
+        assert process.stdout is not None
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if "Serving until interrupted" in line:
+                break
+        out = "".join(lines)
+        assert "Serving until interrupted" in out, out[-3000:]
+        process.send_signal(signal.SIGINT)
+        rest, _ = process.communicate(timeout=60)
+        out += rest
+        assert process.returncode == 0, out[-3000:]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert "nothing was created" in out
+    assert "1. The chief executive creates the trust" not in out
+    assert "academies   127.0.0.1:" in out and "evaluations 127.0.0.1:" in out
+    secret = re.search(r"token secret .*:\n  (\S+)", out).group(1)
+    assert f"trust-token --secret {secret}" in out
+    token = re.search(r"to create it \(8 hours\):\n  (\S+)", out).group(1)
+    assert TokenService(secret).verify(token).role is Role.CHIEF_EXECUTIVE
+    assert "Stopped." in out

@@ -12,6 +12,7 @@ from chassis.auth import Role
 from chassis.relay import RELAY_HEALTH_NAME
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2
+from trust_local.clients import eventually
 from trust_local.scenario import wait_for_timeline
 
 from .conftest import submit_request
@@ -101,3 +102,85 @@ def test_every_line_every_service_logged_is_json(platform):
             except json.JSONDecodeError:
                 raise AssertionError(f"{name} logged a line that is not JSON: {line!r}") from None
             assert {"ts", "level", "service", "message"} <= set(entry), line
+
+
+def _rpcs_with_a_required_field():
+    from trust.academies.v1 import academies_pb2
+    from trust.common.v1 import validation_pb2
+    from trust.evaluations.v1 import evaluations_pb2
+    from trust.reporting.v1 import reporting_pb2
+
+    for service_key, module, name in (
+        ("academies", academies_pb2, "AcademiesService"),
+        ("evaluations", evaluations_pb2, "EvaluationsService"),
+        ("reporting", reporting_pb2, "ReportingService"),
+    ):
+        service = module.DESCRIPTOR.services_by_name[name]
+        for method in service.methods:
+            required = [
+                field.name
+                for field in method.input_type.fields
+                if field.GetOptions().Extensions[validation_pb2.rules].required
+            ]
+            if required:
+                yield service_key, service.full_name, method, required[0]
+
+
+async def test_an_empty_request_to_any_rpc_is_invalid_argument_naming_the_missing_field(
+    platform, clients, trust
+):
+    from google.protobuf import symbol_database
+
+    calls = list(_rpcs_with_a_required_field())
+    assert len(calls) > 25
+    database = symbol_database.Default()
+    for service_key, service_name, method, first_required in calls:
+        request_class = database.GetSymbol(method.input_type.full_name)
+        response_class = database.GetSymbol(method.output_type.full_name)
+        call = clients.channel(service_key).unary_unary(
+            f"/{service_name}/{method.name}",
+            request_serializer=request_class.SerializeToString,
+            response_deserializer=response_class.FromString,
+        )
+        try:
+            await call(request_class(), metadata=trust.ceo.metadata)
+            raise AssertionError(f"{method.name} accepted an empty request")
+        except grpc.aio.AioRpcError as error:
+            assert error.code() == grpc.StatusCode.INVALID_ARGUMENT, (method.name, error.details())
+            assert error.details() == f"{first_required} is required", method.name
+
+
+async def test_a_one_megabyte_summary_is_refused_and_the_relay_goes_on_publishing(
+    platform, clients, trust
+):
+    from trust.evaluations.v1 import evaluations_pb2 as ev
+
+    alder = trust.academy_ids[0]
+    head = trust.caller(Role.HEADTEACHER, [alder])
+    lead = trust.caller(Role.IMPROVEMENT_LEAD, [alder])
+    huge = ev.JudgeEvaluationRequest(
+        academy_id=alder,
+        kind="self_evaluation",
+        academic_year="2026/27",
+        term="autumn",
+        summary="x" * 1_048_576,
+    )
+    try:
+        await clients.evaluations.JudgeEvaluation(huge, metadata=head.metadata)
+        raise AssertionError("a 1 MB summary was accepted")
+    except grpc.aio.AioRpcError as error:
+        assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert error.details() == (
+            "summary is 1,048,576 characters; the limit is 20,000 characters"
+        )
+    # The next evaluations event still reaches Kafka and reporting's timeline.
+    before = len(await wait_for_timeline(clients, lead, alder, minimum=1))
+    await eventually(
+        lambda: clients.evaluations.ProposePhase(
+            ev.ProposePhaseRequest(
+                academy_id=alder, phase="improve", reason="data", review="annual"
+            ),
+            metadata=trust.ceo.metadata,
+        )
+    )
+    await wait_for_timeline(clients, lead, alder, minimum=before + 1, timeout=60)

@@ -141,7 +141,10 @@ async def test_access_follows_the_academy_and_the_role(platform, clients, trust)
     )
     await _refused(
         academies.RegisterAcademy(
-            pb.RegisterAcademyRequest(trust_id=trust.trust_id), metadata=head
+            pb.RegisterAcademyRequest(
+                trust_id=trust.trust_id, urn="299999", name="Rowan", date_joined="2024-09-01"
+            ),
+            metadata=head,
         ),
         grpc.StatusCode.PERMISSION_DENIED,
         "needs one of the roles",
@@ -420,7 +423,7 @@ async def test_hostile_input_is_refused_without_harm(platform, clients, trust):
     await _refused(
         academies.SubmitData(too_many, metadata=head),
         grpc.StatusCode.INVALID_ARGUMENT,
-        "at most 100 KPIs",
+        "values.kpis has 500 entries; the limit is 100",
     )
     not_a_number = pb.SubmitDataRequest(
         academy_id=alder,
@@ -438,8 +441,19 @@ async def test_hostile_input_is_refused_without_harm(platform, clients, trust):
         await academies.SubmitData(huge, metadata=head)
     assert raised.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
     await _refused(
+        academies.SubmitData(pb.SubmitDataRequest(academy_id="x" * 80), metadata=head),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "academy_id is 80 characters; the limit is 64 characters",
+    )
+    await _refused(
         academies.SubmitData(
-            pb.SubmitDataRequest(academy_id="x" * 80, submission_id="bad id!"), metadata=head
+            pb.SubmitDataRequest(
+                academy_id=alder,
+                period=pb.Period(academic_year="2026/27", term="summer"),
+                return_type="termly_kpi",
+                submission_id="bad id!",
+            ),
+            metadata=head,
         ),
         grpc.StatusCode.INVALID_ARGUMENT,
         "submission_id must be up to 64",

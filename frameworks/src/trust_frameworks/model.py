@@ -27,6 +27,9 @@ Role = Literal[
 Colour = Literal["red", "amber", "green"]
 Progress8Band = Literal["well_above", "above", "average", "below", "well_below"]
 SCHOOL_WEEKS_PER_YEAR = 39
+# Ids travel in events (phase ids in PhaseChanged, the framework id in
+# FrameworkAdopted): the published contracts allow 64 characters (contracts.limits).
+ID_MAX = 64
 
 
 class _Strict(BaseModel):
@@ -34,7 +37,7 @@ class _Strict(BaseModel):
 
 
 class Phase(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    id: str = Field(pattern=r"^[a-z0-9_]+$", max_length=ID_MAX)
     name: str
     support_tier: str
     less_than_good: bool = Field(description="whether this phase counts as 'less than good'")
@@ -88,7 +91,7 @@ class NoteDeadline(_Strict):
 
 
 class MeetingType(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    id: str = Field(pattern=r"^[a-z0-9_]+$", max_length=ID_MAX)
     name: str
     cadence: Cadence
     applies_to: AppliesTo
@@ -155,7 +158,7 @@ class TermCalendar(_Strict):
 
 
 class Framework(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    id: str = Field(pattern=r"^[a-z0-9-]+$", max_length=ID_MAX)
     name: str
     version: int = Field(1, ge=1)
     seed: str = Field("", description="the seed document this preset follows")

@@ -1,7 +1,11 @@
 """``trust-local``: run the whole platform on this machine.
 
-trust-local demo          start everything, play the demo, keep serving (Ctrl-C stops)
-trust-local demo --once   play the demo and exit (used by the tests)
+trust-local demo               start everything, play the demo, keep serving (Ctrl-C stops)
+trust-local demo --once        play the demo and exit (used by the tests)
+trust-local demo --serve-only  start everything, create nothing, keep serving (Ctrl-C stops)
+
+Locally anyone may act in every role: the demo prints the run's token secret and
+a ready token per role, and `trust-token --secret S` makes more.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from trust_frameworks.loader import presets
 
 from trust_local.clients import PlatformClients
 from trust_local.launcher import Platform, start_platform
-from trust_local.scenario import DEFAULT_FRAMEWORK, TRUST_ID, run_demo
+from trust_local.scenario import ACADEMIES, DEFAULT_FRAMEWORK, TRUST_ID, DemoResult, run_demo
+
+TOKEN_HOURS = 8
 
 
 def _print_addresses(platform: Platform) -> None:
@@ -30,36 +36,106 @@ def _print_addresses(platform: Platform) -> None:
     print(f"  logs        {platform.run_dir}/<service>.log")
 
 
-async def _demo(once: bool, framework: str) -> int:
-    print("Starting PostgreSQL, the Kafka broker and the services ...")
+def demo_callers(result: DemoResult) -> list[tuple[Role, str, list[str]]]:
+    """Someone in every role of the demo trust: role, subject, academies in the token."""
+    heron, kingfisher, _wren = result.academy_ids
+    return [
+        (Role.CHIEF_EXECUTIVE, "you+ceo@demo-trust.org", []),
+        (Role.TRUSTEE, "you+trustee@board.demo-trust.org", []),
+        (Role.IMPROVEMENT_LEAD, "you+lead@demo-trust.org", [heron, kingfisher]),
+        (Role.HEADTEACHER, "you+head@heron.sch.uk", [heron]),
+        (Role.CHAIR_OF_LGB, "you+chair@heron.sch.uk", [heron]),
+        (Role.FINANCE, "you+finance@demo-trust.org", []),
+        (Role.PROVIDER, "you+consultant@provider.example", [heron]),
+    ]
+
+
+def _print_secret(platform: Platform) -> None:
+    print(
+        f"\nThis run's token secret (local only; a new one every run):\n  {platform.token_secret}"
+    )
+
+
+def _print_how_to_make_tokens(platform: Platform, trust_id: str) -> None:
+    secret = platform.token_secret
+    roles = "|".join(role.value for role in Role if role is not Role.SERVICE)
+    print("\nMake a token for any role (academy-scoped roles name their academies):")
+    print(
+        f"  .venv/bin/trust-token --secret {secret} --trust {trust_id} "
+        f"--role {{{roles}}} [--academy ID ...] --subject you@example.org"
+    )
+    print("  (or export TRUST_TOKEN_SECRET=<the secret> and leave out --secret)")
+    address = platform.address("academies")
+    print("\nThen, for example:")
+    print(
+        f"  grpcurl -plaintext -H \"authorization: Bearer $TOKEN\" -d '{{}}' "
+        f"{address} trust.academies.v1.AcademiesService/WhoAmI"
+    )
+
+
+def _print_role_tokens(clients: PlatformClients, result: DemoResult) -> None:
+    names = dict(zip(result.academy_ids, (a[1] for a in ACADEMIES), strict=True))
+    print(f"\nA token per role in {result.trust_id} ({TOKEN_HOURS} hours; you may act as anyone):")
+    for role, subject, academies in demo_callers(result):
+        scope = ", ".join(names[a] for a in academies) if academies else "the whole trust"
+        token = clients.caller(subject, role, result.trust_id, academies).token
+        print(f"  {role.value} ({subject}; {scope}):\n    {token}")
+
+
+async def _serve_until_interrupted() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    print("\nServing until interrupted (Ctrl-C) ...", flush=True)  # handlers in place first
+    await stop.wait()
+
+
+async def _demo(once: bool, framework: str, serve_only: bool = False) -> int:
+    print("Starting PostgreSQL, the Kafka broker and the services ...", flush=True)
     platform = await asyncio.to_thread(start_platform)
     clients = PlatformClients(
         {name: s.address for name, s in platform.services.items()}, platform.token_secret
     )
     try:
-        await run_demo(clients, framework=framework)
-        _print_addresses(platform)
+        if serve_only:
+            print("Serve-only: nothing was created; create a trust with CreateTrust.")
+            _print_addresses(platform)
+            _print_secret(platform)
+            _print_how_to_make_tokens(platform, TRUST_ID)
+            token = clients.caller("you+ceo@demo-trust.org", Role.CHIEF_EXECUTIVE, TRUST_ID).token
+            print(
+                f"\nA chief executive's token for trust {TRUST_ID!r}, to create it "
+                f"({TOKEN_HOURS} hours):\n  {token}"
+            )
+        else:
+            result = await run_demo(clients, framework=framework)
+            _print_addresses(platform)
+            _print_secret(platform)
+            _print_role_tokens(clients, result)
+            _print_how_to_make_tokens(platform, result.trust_id)
         if not once:
-            token = clients.caller("you@demo-trust.org", Role.CHIEF_EXECUTIVE, TRUST_ID).token
-            print(f"\nA chief executive's token for trying the APIs (8 hours):\n  {token}")
-            print("\nServing until interrupted (Ctrl-C) ...")
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for signum in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(signum, stop.set)
-            await stop.wait()
+            await _serve_until_interrupted()
         return 0
     finally:
         await clients.close()
-        print("Stopping ...")
+        print("Stopping ...", flush=True)
         await asyncio.to_thread(platform.stop)
+        print("Stopped.", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="trust-local", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="start the platform and play the scripted demo")
-    demo.add_argument("--once", action="store_true", help="exit after the demo")
+    mode = demo.add_mutually_exclusive_group()
+    mode.add_argument("--once", action="store_true", help="exit after the demo")
+    mode.add_argument(
+        "--serve-only",
+        action="store_true",
+        help="start the platform without playing the demo (creates nothing); print where "
+        "everything listens, the token secret and how to make tokens",
+    )
     demo.add_argument(
         "--framework",
         default=DEFAULT_FRAMEWORK,
@@ -69,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "demo":
         with contextlib.suppress(KeyboardInterrupt):
-            return asyncio.run(_demo(args.once, args.framework))
+            return asyncio.run(_demo(args.once, args.framework, args.serve_only))
     return 1
 
 

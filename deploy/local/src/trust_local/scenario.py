@@ -17,7 +17,6 @@ from chassis.auth import Role
 from trust.academies.v1 import academies_pb2 as pb
 from trust.evaluations.v1 import evaluations_pb2 as epb
 from trust.reporting.v1 import reporting_pb2
-from trust_frameworks.schemes import SCHEMES
 
 from trust_local.clients import Caller, PlatformClients, eventually
 
@@ -90,6 +89,11 @@ async def run_demo(
     head = clients.caller("head@heron.sch.uk", Role.HEADTEACHER, TRUST_ID, [heron])
     lead = clients.caller(
         "aip@demo-trust.org", Role.IMPROVEMENT_LEAD, TRUST_ID, [heron, kingfisher]
+    )
+    me = await academies.WhoAmI(pb.WhoAmIRequest(), metadata=head.metadata)
+    say(
+        f"  WhoAmI for Heron's headteacher: {me.subject} ({me.role}) in {me.trust_name}, "
+        f"acting for {', '.join(a.name for a in me.academies)}"
     )
 
     say("3. Heron's headteacher submits the autumn 2026/27 termly KPIs")
@@ -222,9 +226,19 @@ async def run_demo(
     )
     trust = await academies.GetTrust(pb.GetTrustRequest(trust_id=TRUST_ID), metadata=ceo.metadata)
     adopted = json.loads(trust.framework_json)
-    scheme = SCHEMES[adopted["judgement_scheme"]]
-    area = next(a.id for a in scheme.areas if a.applies.value == "always")
-    weak_grade = scheme.grades[-2].id
+    scheme = await eventually(
+        lambda: clients.evaluations.GetJudgementScheme(
+            epb.GetJudgementSchemeRequest(trust_id=TRUST_ID, academy_id=heron),
+            metadata=lead.metadata,
+        )
+    )
+    heron_areas = scheme.academies[0].area_ids
+    say(
+        f"  the scheme: {scheme.name}; {len(heron_areas)} of its {len(scheme.areas)} areas "
+        f"apply to Heron; grades {', '.join(g.grade_id for g in scheme.grades)}"
+    )
+    area = heron_areas[0]
+    weak_grade = scheme.grades[-2].grade_id
     judged = await eventually(
         lambda: clients.evaluations.JudgeEvaluation(
             epb.JudgeEvaluationRequest(
@@ -259,6 +273,14 @@ async def run_demo(
         f"  the chief executive proposes {proposal.proposed_phase} (proposal {proposal.proposal_id})"
     )
     board = clients.caller("chair@board.demo-trust.org", Role.TRUSTEE, TRUST_ID)
+    inbox = await clients.evaluations.ListOpenProposals(
+        epb.ListOpenProposalsRequest(trust_id=TRUST_ID), metadata=board.metadata
+    )
+    for waiting in inbox.proposals:
+        say(
+            f"  the board's inbox: {waiting.academy_name} -> {waiting.proposed_phase}, "
+            f"proposed by {waiting.proposed_by.subject}"
+        )
     change = await clients.evaluations.ConfirmPhase(
         epb.DecideProposalRequest(academy_id=heron, proposal_id=proposal.proposal_id),
         metadata=board.metadata,

@@ -9,8 +9,9 @@ changes after a reader has seen it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -237,3 +238,30 @@ class PostgresEventStore:
     async def head_position(self) -> int:
         async with self.pool.acquire() as conn:
             return int(await conn.fetchval("SELECT coalesce(max(global_position), 0) FROM events"))
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[PostgresSession]:
+        """One unit of work: appends and the service's own read-table writes
+        (through ``session.conn``) commit together or not at all."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            yield PostgresSession(self, conn)
+
+
+class PostgresSession:
+    """The event store inside one PostgreSQL transaction (see chassis.aggregate)."""
+
+    def __init__(self, store: PostgresEventStore, conn: asyncpg.Connection) -> None:
+        self.store = store
+        self.conn = conn
+
+    async def load(self, stream: str) -> list[EventEnvelope]:
+        return await self.store.load(stream, self.conn)
+
+    async def append(
+        self,
+        stream: str,
+        expected_version: int,
+        events: Sequence[NewEvent],
+        cause: CausationContext,
+    ) -> list[EventEnvelope]:
+        return await self.store.append(self.conn, stream, expected_version, events, cause)

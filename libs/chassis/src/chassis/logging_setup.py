@@ -32,6 +32,20 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry)
 
 
+def adopt_library_loggers(prefixes: tuple[str, ...] = ("faststream",)) -> None:
+    """Send libraries' own loggers through the root JSON handler.
+
+    FastStream gives its loggers their own coloured plain-text handlers and
+    stops them propagating; a service's log must be JSON on every line. Call
+    again after a library creates loggers lazily (a broker, a subscriber).
+    """
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith(prefixes):
+            library_logger = logging.getLogger(name)
+            library_logger.handlers.clear()
+            library_logger.propagate = True
+
+
 def configure_logging(service: str, level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter(service))
@@ -40,3 +54,5 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root.setLevel(level.upper())
     # aiokafka is chatty about routine group coordination at INFO.
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    logging.captureWarnings(True)
+    adopt_library_loggers()

@@ -36,7 +36,7 @@ from chassis.eventstore import SCHEMA as EVENT_SCHEMA
 from chassis.eventstore import PostgresEventStore
 from chassis.feed import FEED_SERVICE_NAME, add_feed_servicer
 from chassis.grpc_server import Registration, RunningServer, start_grpc_server
-from chassis.logging_setup import configure_logging
+from chassis.logging_setup import adopt_library_loggers, configure_logging
 from chassis.relay import RELAY_HEALTH_NAME, RELAY_SCHEMA, AioKafkaPublisher, OutboxRelay
 from chassis.settings import ServiceSettings
 from chassis.telemetry import configure_metrics, configure_tracing
@@ -123,6 +123,7 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
         log_level=logging.DEBUG,
         max_request_size=settings.max_message_bytes + 64 * 1024,
     )
+    adopt_library_loggers()
     context = ServiceContext(settings, pool, store, tokens, FastStreamDeadLetter(broker))
     consumer_specs = list(spec.consumers(context))
     for consumer_spec in consumer_specs:
@@ -194,6 +195,7 @@ async def connect_broker(broker: Any, service: str, bootstrap: str) -> None:
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
             continue
+        adopt_library_loggers()
         log.info("%s: consuming from the broker at %s", service, bootstrap)
         return
 

@@ -50,7 +50,7 @@ def _is_map(field: FieldDescriptor) -> bool:
 def _checks(descriptor: Descriptor) -> tuple[_Check, ...]:
     checks = []
     for field in descriptor.fields:
-        is_list = field.label == FieldDescriptor.LABEL_REPEATED
+        is_list = field.is_repeated
         is_map = is_list and _is_map(field)
         checks.append(
             _Check(
@@ -143,8 +143,9 @@ def _unbounded(descriptor: Descriptor, prefix: str, seen: frozenset[str]) -> Ite
             value_field = entry.fields_by_name["value"]
             if not rules.max_items:
                 yield f"{path} (max_items)"
-            needs_item_limit = (
-                entry.fields_by_name["key"].type == _STRING or value_field.type in (_STRING, _BYTES)
+            needs_item_limit = entry.fields_by_name["key"].type == _STRING or value_field.type in (
+                _STRING,
+                _BYTES,
             )
             if needs_item_limit and not rules.item_max_len:
                 yield f"{path} (item_max_len)"

@@ -269,3 +269,26 @@ def test_a_repeat_of_the_original_submission_is_a_retry_and_a_different_one_is_n
         submission.decide_submit(
             given(REGISTERED), state, submit(values=DataValues(attendance_percent=94.0))
         )
+
+
+def test_a_registration_retried_with_its_id_is_recognised_and_other_details_are_not():
+    assert academy.is_retry_of(REGISTERED, register())
+    assert academy.is_retry_of(REGISTERED, register(name="  Heron "))  # trimmed the same
+    assert not academy.is_retry_of(REGISTERED, register(name="Heron Academy"))
+    assert not academy.is_retry_of(REGISTERED, register(trust_id="t2"))
+    assert not academy.is_retry_of(REGISTERED, register(urn="12AB"))  # refused: not a retry
+
+
+def test_a_trust_records_who_created_it_and_knows_a_retried_creation():
+    ceo = Actor(subject="ceo", role="chief_executive")
+    command = trust.CreateTrust("t1", "Demo", "seed-004-focus")
+    events = trust.decide_create(None, command, trust_presets())
+    state = None
+    for event in events:
+        state = trust.evolve(state, event, ceo)
+    assert state.created_by == ceo and state.framework_version == 1
+    created = events[0]
+    assert trust.is_retry_of(created, command)
+    assert trust.is_retry_of(created, trust.CreateTrust("t1", " Demo ", "seed-004-focus"))
+    assert not trust.is_retry_of(created, trust.CreateTrust("t1", "Demo", "seed-003-aspire"))
+    assert not trust.is_retry_of(created, trust.CreateTrust("t1", "Other", "seed-004-focus"))

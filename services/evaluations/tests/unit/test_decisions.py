@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from chassis.auth import Principal, Role
 from chassis.envelope import Actor
-from chassis.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from chassis.errors import (
+    AlreadyExists,
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+)
 from evaluations.domain import decisions
 from evaluations.domain.facts import AcademyFacts, LatestData, TrustFramework
 from evaluations.domain.state import EvaluationState, evolve
@@ -197,3 +203,27 @@ def test_a_self_evaluation_alone_suggests_nothing():
         judge(kind="self_evaluation", judgements={"overall_effectiveness": "outstanding"}),
     )
     assert suggest(PRESETS["seed-003-aspire"], None, [own]).phase is None
+
+
+def test_a_judgement_retried_with_its_id_is_found_and_other_content_already_exists():
+    [judged] = decisions.decide_judge(PRIMARY, trust("seed-000-aid"), LEAD, judge())
+    state = with_events((judged, Actor(subject="aip", role="improvement_lead")))
+    assert decisions.repeated_judgement(state, LEAD, judge(evaluation_id="e2")) is None
+    assert decisions.repeated_judgement(state, LEAD, judge(summary=" Securely good ")) == judged
+    assert state.judged_by["e1"].subject == "aip"
+    with pytest.raises(AlreadyExists, match="evaluation e1 already exists"):
+        decisions.repeated_judgement(state, LEAD, judge(summary="Requires improvement"))
+    with pytest.raises(PermissionDenied):  # a retry is still made by one who may make it
+        decisions.repeated_judgement(state, HEAD, judge())
+
+
+def test_a_proposal_retried_with_its_id_is_found_whatever_became_of_it():
+    [proposed] = decisions.decide_propose(
+        PRIMARY, trust("seed-003-aspire"), EvaluationState("a1"), propose("category_2")
+    )
+    state = with_events((proposed, Actor(subject="ceo", role="chief_executive")))
+    found = decisions.repeated_proposal(state, propose("category_2"))
+    assert found is not None and found.status == "open"
+    assert decisions.repeated_proposal(state, propose("category_2", proposal_id="p2")) is None
+    with pytest.raises(AlreadyExists, match="proposal p1 already exists"):
+        decisions.repeated_proposal(state, propose("category_3"))

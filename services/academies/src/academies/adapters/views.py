@@ -4,12 +4,17 @@ as the events they reflect (so reads right after a write see it)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
 from contracts.academies.v1 import Period
 
 from academies.domain.academy import AcademyState
+
+# Page keys of the lists these tables serve (see chassis.paging).
+ACADEMY_KEY = (str, str)  # name, academy_id
+SUBMISSION_KEY = (str, int, int, str)  # academic_year, term order, half_term, return_type
 
 SCHEMA = [
     """
@@ -73,14 +78,32 @@ async def fetch_academy(conn: asyncpg.Connection, academy_id: str) -> AcademySta
     return academy_from_row(row) if row else None
 
 
+def academy_key(academy: AcademyState) -> tuple[str, str]:
+    return academy.name, academy.academy_id
+
+
 async def list_academies(
-    conn: asyncpg.Connection, trust_id: str, include_left: bool
+    conn: asyncpg.Connection,
+    trust_id: str,
+    include_left: bool,
+    only: Sequence[str] | None = None,
+    after: Sequence[object] | None = None,
+    limit: int | None = None,
 ) -> list[AcademyState]:
+    """The trust's academies by name (only those in ``only`` when given), after
+    the ``academy_key`` ``after``, at most ``limit`` of them."""
+    after_name, after_id = after if after is not None else (None, None)
     rows = await conn.fetch(
         "SELECT * FROM academy_view WHERE trust_id = $1 AND ($2 OR date_left IS NULL) "
-        "ORDER BY name, academy_id",
+        "AND ($3::text[] IS NULL OR academy_id = ANY($3::text[])) "
+        "AND ($4::text IS NULL OR (name, academy_id) > ($4::text, $5::text)) "
+        "ORDER BY name, academy_id LIMIT $6",
         trust_id,
         include_left,
+        None if only is None else list(only),
+        after_name,
+        after_id,
+        limit,
     )
     return [academy_from_row(row) for row in rows]
 
@@ -175,15 +198,35 @@ async def submitted_returns(conn: asyncpg.Connection, academy_id: str) -> list[A
     )
 
 
-async def submission_ids(
-    conn: asyncpg.Connection, academy_id: str, academic_year: str | None
-) -> list[str]:
-    rows = await conn.fetch(
-        "SELECT submission_id FROM submission_index WHERE academy_id = $1 "
-        "AND ($2::text IS NULL OR academic_year = $2) "
-        "ORDER BY academic_year, array_position(ARRAY['autumn','spring','summer'], term), "
-        "half_term, return_type",
-        academy_id,
-        academic_year,
+def submission_key(row: Any) -> tuple[str, int, int, str]:
+    return row["academic_year"], row["term_order"], row["half_term"], row["return_type"]
+
+
+async def submission_slots(
+    conn: asyncpg.Connection,
+    academy_id: str,
+    academic_year: str | None,
+    after: Sequence[object] | None = None,
+    limit: int | None = None,
+) -> list[Any]:
+    """The academy's submissions by period then return type (one per slot), after the
+    ``submission_key`` ``after``, at most ``limit``: rows with submission_id and the key."""
+    year, term_order, half_term, return_type = after if after is not None else (None,) * 4
+    return list(
+        await conn.fetch(
+            "SELECT * FROM (SELECT submission_id, academic_year, "
+            "array_position(ARRAY['autumn','spring','summer'], term) AS term_order, "
+            "half_term, return_type FROM submission_index WHERE academy_id = $1 "
+            "AND ($2::text IS NULL OR academic_year = $2)) AS slot "
+            "WHERE $3::text IS NULL OR (academic_year, term_order, half_term, return_type) "
+            "> ($3::text, $4::int, $5::int, $6::text) "
+            "ORDER BY academic_year, term_order, half_term, return_type LIMIT $7",
+            academy_id,
+            academic_year,
+            year,
+            term_order,
+            half_term,
+            return_type,
+            limit,
+        )
     )
-    return [row["submission_id"] for row in rows]

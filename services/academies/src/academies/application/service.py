@@ -9,18 +9,22 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import asyncpg
-from chassis.auth import Principal, Role
-from chassis.envelope import CausationContext, EventEnvelope, new_events
+from chassis.auth import TRUST_WIDE_ROLES, Principal, Role
+from chassis.envelope import Actor, CausationContext, EventEnvelope, new_events
 from chassis.errors import AlreadyExists, NotFound
 from chassis.eventstore import PostgresEventStore
 from chassis.ids import client_or_new_id
+from chassis.paging import PageRequest
 from contracts.academies.v1 import (
     ACADEMIES_EVENTS,
     AcademyLeftTrust,
+    AcademyRegistered,
     DataSubmitted,
     InspectionRecorded,
+    TrustCreated,
 )
 from contracts.base import EventPayload
 from trust_frameworks.model import Framework
@@ -59,12 +63,34 @@ def _parse(envelope: EventEnvelope) -> EventPayload:
 
 
 def _fold_trust(
-    state: trust_rules.TrustState | None, events: Sequence[EventPayload]
+    state: trust_rules.TrustState | None, events: Sequence[EventPayload], actor: Actor
 ) -> trust_rules.TrustState:
     for event in events:
-        state = trust_rules.evolve(state, event)
+        state = trust_rules.evolve(state, event, actor)
     assert state is not None
     return state
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who a token says the caller is, and the open academies they may act for."""
+
+    principal: Principal
+    trust: trust_rules.TrustState | None
+    academies: list[academy_rules.AcademyState]
+
+    @property
+    def trust_wide(self) -> bool:
+        return self.principal.role in TRUST_WIDE_ROLES
+
+
+INSPECTION_KEY = (dt.date, int)
+
+
+def inspection_key(found: tuple[InspectionRecorded, EventEnvelope]) -> tuple[dt.date, int]:
+    """Inspections are listed by date (then by when they were recorded)."""
+    event, envelope = found
+    return event.inspection_date, envelope.stream_position
 
 
 def _scheme(trust: trust_rules.TrustState) -> JudgementScheme:
@@ -89,7 +115,12 @@ class AcademiesService:
         principal.require_role(REGISTER_ROLES, "creating a trust")
         principal.require_trust(command.trust_id, "creating a trust")
         async with self._pool.acquire() as conn, conn.transaction():
-            state = await self._load_trust(conn, command.trust_id)
+            envelopes = await self._store.load(trust_stream(command.trust_id), conn)
+            state = self._trust_from(envelopes)
+            if state is not None:
+                created = _parse(envelopes[0])
+                if isinstance(created, TrustCreated) and trust_rules.is_retry_of(created, command):
+                    return state  # a retried call (the answer was lost): same trust, nothing new
             events = trust_rules.decide_create(state, command, self._presets)
             await self._store.append(
                 conn,
@@ -98,7 +129,7 @@ class AcademiesService:
                 new_events(events, command.trust_id),
                 self._cause(principal, correlation_id),
             )
-        return _fold_trust(None, events)
+        return _fold_trust(None, events, principal.actor)
 
     async def change_framework(
         self, principal: Principal, command: trust_rules.ChangeFramework, correlation_id: str = ""
@@ -119,7 +150,7 @@ class AcademiesService:
                 new_events(events, command.trust_id),
                 self._cause(principal, correlation_id),
             )
-        return _fold_trust(state, events)
+        return _fold_trust(state, events, principal.actor)
 
     async def get_trust(self, principal: Principal, trust_id: str) -> trust_rules.TrustState:
         principal.require_role(READ_ROLES, "reading a trust")
@@ -133,10 +164,14 @@ class AcademiesService:
     async def _load_trust(
         self, conn: asyncpg.Connection, trust_id: str
     ) -> trust_rules.TrustState | None:
-        envelopes = await self._store.load(trust_stream(trust_id), conn)
-        return (
-            _fold_trust(None, [_parse(envelope) for envelope in envelopes]) if envelopes else None
-        )
+        return self._trust_from(await self._store.load(trust_stream(trust_id), conn))
+
+    @staticmethod
+    def _trust_from(envelopes: Sequence[EventEnvelope]) -> trust_rules.TrustState | None:
+        state = None
+        for envelope in envelopes:
+            state = trust_rules.evolve(state, _parse(envelope), envelope.actor)
+        return state
 
     # -- academies -------------------------------------------------------------
 
@@ -145,12 +180,20 @@ class AcademiesService:
     ) -> academy_rules.AcademyState:
         principal.require_role(REGISTER_ROLES, "registering an academy")
         principal.require_trust(command.trust_id, "registering an academy")
+        client_chosen_id = bool(command.academy_id.strip())
         academy_id = client_or_new_id(command.academy_id, "academy_id")
-        command = academy_rules.RegisterAcademy(**{**command.__dict__, "academy_id": academy_id})
+        command = replace(command, academy_id=academy_id)
         async with self._pool.acquire() as conn, conn.transaction():
             if await self._load_trust(conn, command.trust_id) is None:
                 raise NotFound(f"trust {command.trust_id} does not exist; create it first")
             existing = await views.fetch_academy(conn, academy_id)
+            if existing is not None and client_chosen_id:  # a fresh uuid4 cannot exist yet
+                [registered, *_] = await self._store.load(academy_stream(academy_id), conn)
+                first = _parse(registered)
+                if isinstance(first, AcademyRegistered) and academy_rules.is_retry_of(
+                    first, command
+                ):
+                    return existing  # a retried call (the answer was lost): nothing new
             events = academy_rules.decide_register(existing, command)
             await self._store.append(
                 conn,
@@ -206,26 +249,30 @@ class AcademiesService:
         correlation_id: str = "",
     ) -> InspectionRecorded:
         principal.require_role(INSPECTION_ROLES, "recording an inspection")
-        state = await self._change_academy(
-            principal,
-            command.academy_id,
-            lambda s: inspection_rules.decide_record(s, command),
-            "recording an inspection",
-            correlation_id,
+        decided: list[EventPayload] = []
+
+        def decide(state: academy_rules.AcademyState) -> list[EventPayload]:
+            decided[:] = inspection_rules.decide_record(state, command)
+            return decided
+
+        await self._change_academy(
+            principal, command.academy_id, decide, "recording an inspection", correlation_id
         )
-        recorded = (await self.list_inspections(principal, state.academy_id))[-1]
-        return recorded[0]
+        [recorded] = decided
+        assert isinstance(recorded, InspectionRecorded)
+        return recorded
 
     async def list_inspections(
-        self, principal: Principal, academy_id: str
-    ) -> list[tuple[InspectionRecorded, EventEnvelope]]:
+        self, principal: Principal, academy_id: str, page: PageRequest
+    ) -> tuple[list[tuple[InspectionRecorded, EventEnvelope]], str]:
+        """The academy's inspections by date (a page of them), and the next page's token."""
         await self.get_academy(principal, academy_id)  # existence and scope
         result = []
         for envelope in await self._store.load(academy_stream(academy_id)):
             event = _parse(envelope)
             if isinstance(event, InspectionRecorded):
                 result.append((event, envelope))
-        return sorted(result, key=lambda pair: pair[0].inspection_date)
+        return page.select(result, key=inspection_key)
 
     async def returns_status(
         self, principal: Principal, academy_id: str, as_of: dt.date
@@ -375,13 +422,40 @@ class AcademiesService:
         return state
 
     async def list_academies(
-        self, principal: Principal, trust_id: str, include_left: bool
-    ) -> list[academy_rules.AcademyState]:
+        self, principal: Principal, trust_id: str, include_left: bool, page: PageRequest
+    ) -> tuple[list[academy_rules.AcademyState], str]:
+        """A page of the academies the caller reaches, by name, and the next page's token."""
         principal.require_role(READ_ROLES, "listing academies")
         principal.require_trust(trust_id, "listing academies")
+        return await self._reachable_academies(principal, trust_id, include_left, page)
+
+    async def _reachable_academies(
+        self, principal: Principal, trust_id: str, include_left: bool, page: PageRequest
+    ) -> tuple[list[academy_rules.AcademyState], str]:
+        only = None if principal.role in TRUST_WIDE_ROLES else sorted(principal.academies)
         async with self._pool.acquire() as conn:
-            academies = await views.list_academies(conn, trust_id, include_left)
-        return [a for a in academies if principal.reaches(a.trust_id, a.academy_id)]
+            academies = await views.list_academies(
+                conn, trust_id, include_left, only, page.after, page.fetch
+            )
+        return page.cut(academies, key=views.academy_key)
+
+    async def who_am_i(self, principal: Principal) -> Caller:
+        """The caller as their token says, with their trust and the open academies
+        they may act for (any role may ask about itself)."""
+        async with self._pool.acquire() as conn:
+            trust = await self._load_trust(conn, principal.trust_id)
+        academies: list[academy_rules.AcademyState] = []
+        if trust is not None:
+            page = PageRequest(size=1000, after=None)
+            while True:
+                chunk, token = await self._reachable_academies(
+                    principal, principal.trust_id, False, page
+                )
+                academies.extend(chunk)
+                if not token:
+                    break
+                page = PageRequest(size=page.size, after=views.academy_key(chunk[-1]))
+        return Caller(principal, trust, academies)
 
     # -- submissions -------------------------------------------------------------
 
@@ -480,20 +554,29 @@ class AcademiesService:
         return submission
 
     async def list_submissions(
-        self, principal: Principal, academy_id: str, academic_year: str | None
-    ) -> list[submission_rules.SubmissionState]:
+        self,
+        principal: Principal,
+        academy_id: str,
+        academic_year: str | None,
+        page: PageRequest,
+    ) -> tuple[list[submission_rules.SubmissionState], str]:
+        """A page of the academy's submissions by period, and the next page's token."""
         principal.require_role(READ_ROLES, "reading submissions")
         async with self._pool.acquire() as conn:
             academy = await views.fetch_academy(conn, academy_id)
             if academy is None:
                 raise NotFound(f"academy {academy_id} is not registered")
             principal.require_academy(academy.trust_id, academy_id, "reading submissions")
+            slots = await views.submission_slots(
+                conn, academy_id, academic_year, page.after, page.fetch
+            )
+            shown, token = page.cut(slots, key=views.submission_key)
             result = []
-            for submission_id in await views.submission_ids(conn, academy_id, academic_year):
-                submission, _ = await self._load_submission(conn, submission_id)
+            for slot in shown:
+                submission, _ = await self._load_submission(conn, slot["submission_id"])
                 if submission is not None:
                     result.append(submission)
-        return result
+        return result, token
 
     async def _load_submission(
         self, conn: asyncpg.Connection, submission_id: str

@@ -9,7 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from chassis.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
+from chassis.errors import (
+    AlreadyExists,
+    DomainError,
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+)
 from contracts.academies.v1 import (
     AcademyDetailsChanged,
     AcademyLeftTrust,
@@ -107,6 +113,16 @@ def decide_register(state: AcademyState | None, command: RegisterAcademy) -> lis
             new_to_trust=command.new_to_trust,
         )
     ]
+
+
+def is_retry_of(registered: AcademyRegistered, command: RegisterAcademy) -> bool:
+    """Whether ``command`` repeats the registration exactly (a client retry with its id):
+    it would register the same academy with the same details."""
+    try:
+        [would_register] = decide_register(None, command)
+    except (DomainError, ValueError):  # refused (pydantic's ValidationError is a ValueError)
+        return False
+    return would_register == registered
 
 
 def require_open(state: AcademyState | None, academy_id: str) -> AcademyState:

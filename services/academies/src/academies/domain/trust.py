@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
-from chassis.errors import AlreadyExists, InvalidArgument, NotFound
+from chassis.envelope import Actor
+from chassis.errors import AlreadyExists, DomainError, InvalidArgument, NotFound
 from contracts.academies.v1 import FrameworkAdopted, TrustCreated
 from contracts.base import EventPayload
 from trust_frameworks.loader import FrameworkError, parse_framework
@@ -24,6 +25,7 @@ class TrustState:
     framework_version: int = 0
     based_on_preset: str = ""
     version: int = 0
+    created_by: Actor | None = None  # who created the trust (the TrustCreated event's actor)
 
     @cached_property
     def framework(self) -> Framework | None:
@@ -46,19 +48,34 @@ class ChangeFramework:
     document: Any  # parsed YAML/JSON of the whole framework
 
 
-def evolve(state: TrustState | None, event: EventPayload) -> TrustState | None:
+def evolve(
+    state: TrustState | None, event: EventPayload, actor: Actor | None = None
+) -> TrustState | None:
+    """Fold one event into the trust; ``actor`` is who caused it (from its envelope)."""
     if isinstance(event, TrustCreated):
-        return TrustState(event.trust_id, event.name, version=1)
+        return TrustState(event.trust_id, event.name, version=1, created_by=actor)
     if isinstance(event, FrameworkAdopted) and state is not None:
-        return TrustState(
-            state.trust_id,
-            state.name,
-            event.document,
-            event.version,
-            event.based_on_preset,
-            state.version + 1,
+        return replace(
+            state,
+            framework_document=event.document,
+            framework_version=event.version,
+            based_on_preset=event.based_on_preset,
+            version=state.version + 1,
         )
     return state
+
+
+def is_retry_of(created: TrustCreated, command: CreateTrust) -> bool:
+    """Whether ``command`` repeats the call that created the trust (a client retry)."""
+    try:
+        would_create = TrustCreated(
+            trust_id=command.trust_id,
+            name=values.require_text(command.name, "name"),
+            framework=command.framework,
+        )
+    except (DomainError, ValueError):  # refused (pydantic's ValidationError is a ValueError)
+        return False
+    return would_create == created
 
 
 def _adopted(trust_id: str, framework: Framework, version: int, preset: str) -> FrameworkAdopted:

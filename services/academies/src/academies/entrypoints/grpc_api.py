@@ -11,6 +11,7 @@ from chassis.auth import current_principal
 from chassis.correlation import correlation_id_from
 from chassis.envelope import Actor, EventEnvelope
 from chassis.errors import InvalidArgument
+from chassis.paging import page_request
 from contracts.academies.v1 import (
     DataValues,
     ImprovementPlanSubmitted,
@@ -26,7 +27,8 @@ from trust.academies.v1 import academies_pb2 as pb
 from trust.academies.v1 import academies_pb2_grpc
 from trust.common.v1 import common_pb2
 
-from academies.application.service import AcademiesService
+from academies.adapters.views import ACADEMY_KEY, SUBMISSION_KEY
+from academies.application.service import INSPECTION_KEY, AcademiesService, Caller
 from academies.domain.academy import (
     AcademyState,
     ChangeAcademyDetails,
@@ -87,15 +89,39 @@ def academy_to_proto(state: AcademyState) -> pb.Academy:
     )
 
 
+def _actor(actor: Actor | None) -> common_pb2.Actor | None:
+    return common_pb2.Actor(subject=actor.subject, role=actor.role) if actor else None
+
+
 def trust_to_proto(state: TrustState) -> pb.Trust:
     framework = state.framework
     return pb.Trust(
         trust_id=state.trust_id,
         name=state.name,
         framework=framework.id if framework else "",
+        created_by=_actor(state.created_by),
         framework_version=state.framework_version,
         based_on_preset=state.based_on_preset,
         framework_json=framework.model_dump_json() if framework else "",
+    )
+
+
+def caller_to_proto(caller: Caller) -> pb.WhoAmIResponse:
+    return pb.WhoAmIResponse(
+        subject=caller.principal.subject,
+        role=caller.principal.role.value,
+        trust_id=caller.principal.trust_id,
+        trust_name=caller.trust.name if caller.trust else "",
+        trust_wide=caller.trust_wide,
+        academies=[
+            pb.AcademySummary(
+                academy_id=a.academy_id,
+                name=a.name,
+                urn=a.urn,
+                phase_of_education=a.phase_of_education,
+            )
+            for a in caller.academies
+        ],
     )
 
 
@@ -211,10 +237,18 @@ class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
     async def ListAcademies(
         self, request: pb.ListAcademiesRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListAcademiesResponse:
-        academies = await self._service.list_academies(
-            current_principal(), request.trust_id, request.include_left
+        page = page_request(request.page_size, request.page_token, ACADEMY_KEY)
+        academies, next_token = await self._service.list_academies(
+            current_principal(), request.trust_id, request.include_left, page
         )
-        return pb.ListAcademiesResponse(academies=[academy_to_proto(a) for a in academies])
+        return pb.ListAcademiesResponse(
+            academies=[academy_to_proto(a) for a in academies], next_page_token=next_token
+        )
+
+    async def WhoAmI(
+        self, request: pb.WhoAmIRequest, context: grpc.aio.ServicerContext
+    ) -> pb.WhoAmIResponse:
+        return caller_to_proto(await self._service.who_am_i(current_principal()))
 
     async def SubmitData(
         self, request: pb.SubmitDataRequest, context: grpc.aio.ServicerContext
@@ -273,9 +307,13 @@ class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
     async def ListInspections(
         self, request: pb.ListInspectionsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListInspectionsResponse:
-        found = await self._service.list_inspections(current_principal(), request.academy_id)
+        page = page_request(request.page_size, request.page_token, INSPECTION_KEY)
+        found, next_token = await self._service.list_inspections(
+            current_principal(), request.academy_id, page
+        )
         return pb.ListInspectionsResponse(
-            inspections=[inspection_to_proto(event, envelope.actor) for event, envelope in found]
+            inspections=[inspection_to_proto(event, envelope.actor) for event, envelope in found],
+            next_page_token=next_token,
         )
 
     async def GetReturnsStatus(
@@ -351,10 +389,13 @@ class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
     async def ListSubmissions(
         self, request: pb.ListSubmissionsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListSubmissionsResponse:
-        submissions = await self._service.list_submissions(
-            current_principal(), request.academy_id, request.academic_year or None
+        page = page_request(request.page_size, request.page_token, SUBMISSION_KEY)
+        submissions, next_token = await self._service.list_submissions(
+            current_principal(), request.academy_id, request.academic_year or None, page
         )
-        return pb.ListSubmissionsResponse(submissions=[submission_to_proto(s) for s in submissions])
+        return pb.ListSubmissionsResponse(
+            submissions=[submission_to_proto(s) for s in submissions], next_page_token=next_token
+        )
 
 
 def inspection_to_proto(event: InspectionRecorded, recorded_by: Actor) -> pb.Inspection:

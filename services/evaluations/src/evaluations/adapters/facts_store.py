@@ -5,6 +5,10 @@ Updated by an idempotent consumer (never by reading the academies database).
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
 import asyncpg
 from chassis.consumer import PoisonMessage
 from chassis.envelope import EventEnvelope
@@ -52,6 +56,9 @@ SCHEMA = [
     )
     """,
 ]
+
+# The page key of an academy's concerns: when raised, then the concern id.
+CONCERN_KEY = (dt.datetime, str)
 
 _TERM_ORDER = {"autumn": 1, "spring": 2, "summer": 3}
 
@@ -132,6 +139,15 @@ _PARSED: dict[tuple[str, int], Framework] = {}
 _PARSED_LIMIT = 512
 
 
+async def open_academies(conn: asyncpg.Connection, trust_id: str) -> list[AcademyFacts]:
+    """The trust's open academies, by name."""
+    rows = await conn.fetch(
+        "SELECT * FROM academy_facts WHERE trust_id = $1 AND is_open ORDER BY name, academy_id",
+        trust_id,
+    )
+    return [AcademyFacts(**dict(row.items())) for row in rows]
+
+
 async def trust_framework(conn: asyncpg.Connection, trust_id: str) -> TrustFramework | None:
     version = await conn.fetchval(
         "SELECT version FROM trust_frameworks WHERE trust_id = $1", trust_id
@@ -173,10 +189,11 @@ async def save_concern(
     text: str,
     raised_by: str,
     role: str,
-) -> None:
-    await conn.execute(
+) -> asyncpg.Record | None:
+    """Keep a concern's text; None when its id is taken already."""
+    row: asyncpg.Record | None = await conn.fetchrow(
         "INSERT INTO concern_notes (concern_id, academy_id, trust_id, text, raised_by, raised_by_role) "
-        "VALUES ($1, $2, $3, $4, $5, $6)",
+        "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (concern_id) DO NOTHING RETURNING *",
         concern_id,
         academy_id,
         trust_id,
@@ -184,11 +201,36 @@ async def save_concern(
         raised_by,
         role,
     )
+    return row
 
 
-async def concerns(conn: asyncpg.Connection, academy_id: str) -> list[asyncpg.Record]:
+async def concern(conn: asyncpg.Connection, concern_id: str) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT * FROM concern_notes WHERE concern_id = $1", concern_id
+    )
+    return row
+
+
+def concern_key(row: Any) -> tuple[dt.datetime, str]:
+    return row["raised_at"], row["concern_id"]
+
+
+async def concerns(
+    conn: asyncpg.Connection,
+    academy_id: str,
+    after: Sequence[object] | None = None,
+    limit: int | None = None,
+) -> list[asyncpg.Record]:
+    """The academy's concerns, oldest first, after the ``concern_key`` ``after``."""
+    at, concern_id = after if after is not None else (None, None)
     return list(
         await conn.fetch(
-            "SELECT * FROM concern_notes WHERE academy_id = $1 ORDER BY raised_at", academy_id
+            "SELECT * FROM concern_notes WHERE academy_id = $1 "
+            "AND ($2::timestamptz IS NULL OR (raised_at, concern_id) > ($2::timestamptz, $3::text)) "
+            "ORDER BY raised_at, concern_id LIMIT $4",
+            academy_id,
+            at,
+            concern_id,
+            limit,
         )
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from chassis.auth import Principal, Role
 from chassis.errors import (
+    AlreadyExists,
     FailedPrecondition,
     InvalidArgument,
     NotFound,
@@ -82,6 +83,59 @@ def _require_text(value: str, field: str) -> str:
     return value.strip()
 
 
+def _require_kind(principal: Principal, kind: str) -> None:
+    allowed = KINDS.get(kind)
+    if allowed is None:
+        raise InvalidArgument(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    if principal.role not in allowed:
+        names = ", ".join(r.value for r in allowed)
+        raise PermissionDenied(f"a {kind} is made by {names}; you are {principal.role}")
+
+
+def repeated_judgement(
+    state: EvaluationState, principal: Principal, command: JudgeEvaluation
+) -> EvaluationJudged | None:
+    """The evaluation a retried call (same client-chosen id, same content) made
+    before, or None when the id is new; the id with other content is ALREADY_EXISTS."""
+    existing = state.judgement(command.evaluation_id)
+    if existing is None:
+        return None
+    _require_kind(principal, command.kind)
+    if (
+        existing.kind != command.kind
+        or existing.academic_year != command.academic_year
+        or existing.term != command.term
+        or existing.judgements != command.judgements
+        or existing.evidence != [e.strip() for e in command.evidence if e.strip()]
+        or existing.summary != command.summary.strip()
+    ):
+        raise AlreadyExists(
+            f"evaluation {command.evaluation_id} already exists for academy "
+            f"{command.academy_id} with other content"
+        )
+    return existing
+
+
+def repeated_proposal(state: EvaluationState, command: ProposePhase) -> Proposal | None:
+    """The proposal a retried call (same client-chosen id, same content) made before,
+    whatever became of it since, or None when the id is new; the id with other
+    content is ALREADY_EXISTS."""
+    existing = state.proposals.get(command.proposal_id)
+    if existing is None:
+        return None
+    if (
+        existing.subject != command.subject
+        or existing.proposed_phase != command.phase
+        or existing.reason != command.reason.strip()
+        or existing.review != command.review
+    ):
+        raise AlreadyExists(
+            f"proposal {command.proposal_id} already exists for academy "
+            f"{command.academy_id} with other content"
+        )
+    return existing
+
+
 def decide_judge(
     academy: AcademyFacts | None,
     trust: TrustFramework,
@@ -89,12 +143,7 @@ def decide_judge(
     command: JudgeEvaluation,
 ) -> list[EventPayload]:
     open_academy = require_open_academy(academy, command.academy_id)
-    allowed = KINDS.get(command.kind)
-    if allowed is None:
-        raise InvalidArgument(f"kind must be one of {', '.join(KINDS)}, got {command.kind!r}")
-    if principal.role not in allowed:
-        names = ", ".join(r.value for r in allowed)
-        raise PermissionDenied(f"a {command.kind} is made by {names}; you are {principal.role}")
+    _require_kind(principal, command.kind)
     match = _YEAR.match(command.academic_year)
     if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
         raise InvalidArgument(

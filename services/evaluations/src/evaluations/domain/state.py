@@ -37,8 +37,12 @@ class EvaluationState:
     phases: dict[str | None, str] = field(default_factory=dict)  # subject (None = whole) -> phase
     proposals: dict[str, Proposal] = field(default_factory=dict)
     judgements: tuple[EvaluationJudged, ...] = ()
+    judged_by: dict[str, Actor] = field(default_factory=dict)  # evaluation id -> who judged
     changes: tuple[PhaseChanged, ...] = ()
     version: int = 0
+
+    def judgement(self, evaluation_id: str) -> EvaluationJudged | None:
+        return next((j for j in self.judgements if j.evaluation_id == evaluation_id), None)
 
     def open_proposal(self, subject: str | None) -> Proposal | None:
         return next(
@@ -50,7 +54,11 @@ class EvaluationState:
 def evolve(state: EvaluationState, event: EventPayload, actor: Actor) -> EvaluationState:
     state = replace(state, version=state.version + 1)
     if isinstance(event, EvaluationJudged):
-        return replace(state, judgements=(*state.judgements, event))
+        return replace(
+            state,
+            judgements=(*state.judgements, event),
+            judged_by={**state.judged_by, event.evaluation_id: actor},
+        )
     if isinstance(event, PhaseProposed):
         proposal = Proposal(
             event.proposal_id,

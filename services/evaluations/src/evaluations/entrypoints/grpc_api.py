@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import grpc
 from chassis.auth import current_principal
 from chassis.correlation import correlation_id_from
 from chassis.envelope import Actor
+from chassis.paging import page_request
 from contracts.evaluations.v1 import EvaluationJudged, PhaseChanged
 from trust.common.v1 import common_pb2
 from trust.evaluations.v1 import evaluations_pb2 as pb
 from trust.evaluations.v1 import evaluations_pb2_grpc
 
-from evaluations.application.service import READ_ROLES, EvaluationsService
+from evaluations.adapters.facts_store import CONCERN_KEY
+from evaluations.adapters.proposal_view import OPEN_PROPOSAL_KEY
+from evaluations.application.service import READ_ROLES, EvaluationsService, SchemeInForce
 from evaluations.domain import decisions
 from evaluations.domain.state import Proposal
+
+# Evaluations are listed in the order they were judged: the key is that position.
+EVALUATION_KEY = (int,)
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["EvaluationsService"].full_name
 
@@ -55,6 +62,61 @@ def change_to_proto(event: PhaseChanged) -> pb.PhaseChange:
     )
 
 
+def concern_to_proto(row: Any) -> pb.Concern:
+    return pb.Concern(
+        concern_id=row["concern_id"],
+        academy_id=row["academy_id"],
+        text=row["text"],
+        raised_by=_actor(row["raised_by"], row["raised_by_role"]),
+        raised_at=row["raised_at"].isoformat(),
+    )
+
+
+def open_proposal_to_proto(row: Any) -> pb.Proposal:
+    return pb.Proposal(
+        proposal_id=row["proposal_id"],
+        academy_id=row["academy_id"],
+        subject=row["subject"] or "",
+        current_phase=row["current_phase"] or "",
+        proposed_phase=row["proposed_phase"],
+        reason=row["reason"],
+        review=row["review"],
+        status=row["status"],
+        proposed_by=_actor(row["proposed_by"], row["proposed_by_role"]),
+        academy_name=row["academy_name"],
+        proposed_at=row["proposed_at"].isoformat(),
+    )
+
+
+def scheme_to_proto(found: SchemeInForce) -> pb.JudgementScheme:
+    scheme = found.trust.framework.scheme
+    return pb.JudgementScheme(
+        trust_id=found.trust.trust_id,
+        framework_version=found.trust.version,
+        scheme=scheme.id,
+        name=scheme.name,
+        in_force_from=scheme.in_force_from,
+        areas=[
+            pb.SchemeArea(area_id=a.id, name=a.name, applies=a.applies.value) for a in scheme.areas
+        ],
+        grades=[
+            pb.SchemeGrade(grade_id=g.id, name=g.name, rank=g.rank, good_or_better=g.good_or_better)
+            for g in sorted(scheme.grades, key=lambda g: g.rank)
+        ],
+        has_overall_grade=scheme.has_overall_grade,
+        has_safeguarding_judgement=scheme.has_safeguarding_judgement,
+        academies=[
+            pb.AcademyAreas(
+                academy_id=academy.academy_id,
+                name=academy.name,
+                phase_of_education=academy.phase_of_education,
+                area_ids=[a.id for a in areas],
+            )
+            for academy, areas in found.academies
+        ],
+    )
+
+
 def proposal_to_proto(academy_id: str, proposal: Proposal) -> pb.Proposal:
     return pb.Proposal(
         proposal_id=proposal.proposal_id,
@@ -76,9 +138,8 @@ class EvaluationsServicer(evaluations_pb2_grpc.EvaluationsServiceServicer):
     async def JudgeEvaluation(
         self, request: pb.JudgeEvaluationRequest, context: grpc.aio.ServicerContext
     ) -> pb.Evaluation:
-        principal = current_principal()
-        event = await self._service.judge(
-            principal,
+        judged, judged_by = await self._service.judge(
+            current_principal(),
             decisions.JudgeEvaluation(
                 academy_id=request.academy_id,
                 evaluation_id=request.evaluation_id,
@@ -91,31 +152,34 @@ class EvaluationsServicer(evaluations_pb2_grpc.EvaluationsServiceServicer):
             ),
             correlation_id_from(context),
         )
-        assert isinstance(event, EvaluationJudged)
-        return evaluation_to_proto(event, principal.actor)
+        return evaluation_to_proto(judged, judged_by)
 
     async def ListEvaluations(
         self, request: pb.ListEvaluationsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListEvaluationsResponse:
+        page = page_request(request.page_size, request.page_token, EVALUATION_KEY)
         state = await self._service.record(
             current_principal(), request.academy_id, READ_ROLES, "reading evaluations"
         )
         chosen = [
-            j
-            for j in state.judgements
+            (position, j)
+            for position, j in enumerate(state.judgements)
             if (not request.academic_year or j.academic_year == request.academic_year)
             and (not request.kind or j.kind == request.kind)
         ]
+        shown, next_token = page.select(chosen, key=lambda found: (found[0],))
         return pb.ListEvaluationsResponse(
-            evaluations=[evaluation_to_proto(j, None) for j in chosen]
+            evaluations=[
+                evaluation_to_proto(j, state.judged_by.get(j.evaluation_id)) for _, j in shown
+            ],
+            next_page_token=next_token,
         )
 
     async def ProposePhase(
         self, request: pb.ProposePhaseRequest, context: grpc.aio.ServicerContext
     ) -> pb.Proposal:
-        principal = current_principal()
-        event = await self._service.propose(
-            principal,
+        proposal = await self._service.propose(
+            current_principal(),
             decisions.ProposePhase(
                 academy_id=request.academy_id,
                 proposal_id=request.proposal_id,
@@ -126,17 +190,7 @@ class EvaluationsServicer(evaluations_pb2_grpc.EvaluationsServiceServicer):
             ),
             correlation_id_from(context),
         )
-        return pb.Proposal(
-            proposal_id=event.proposal_id,
-            academy_id=request.academy_id,
-            subject=request.subject,
-            current_phase=event.current_phase or "",
-            proposed_phase=request.phase,
-            reason=request.reason,
-            review=event.review,
-            status="open",
-            proposed_by=_actor(principal.subject, principal.role.value),
-        )
+        return proposal_to_proto(request.academy_id, proposal)
 
     async def ConfirmPhase(
         self, request: pb.DecideProposalRequest, context: grpc.aio.ServicerContext
@@ -198,33 +252,44 @@ class EvaluationsServicer(evaluations_pb2_grpc.EvaluationsServiceServicer):
     async def RaiseConcern(
         self, request: pb.RaiseConcernRequest, context: grpc.aio.ServicerContext
     ) -> pb.Concern:
-        principal = current_principal()
-        event = await self._service.raise_concern(
-            principal, request.academy_id, request.text, correlation_id_from(context)
+        row = await self._service.raise_concern(
+            current_principal(),
+            request.academy_id,
+            request.text,
+            request.concern_id,
+            correlation_id_from(context),
         )
-        return pb.Concern(
-            concern_id=event.concern_id,
-            academy_id=request.academy_id,
-            text=request.text.strip(),
-            raised_by=_actor(principal.subject, principal.role.value),
-        )
+        return concern_to_proto(row)
 
     async def ListConcerns(
         self, request: pb.ListConcernsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListConcernsResponse:
-        rows = await self._service.concerns(current_principal(), request.academy_id)
-        return pb.ListConcernsResponse(
-            concerns=[
-                pb.Concern(
-                    concern_id=r["concern_id"],
-                    academy_id=r["academy_id"],
-                    text=r["text"],
-                    raised_by=_actor(r["raised_by"], r["raised_by_role"]),
-                    raised_at=r["raised_at"].isoformat(),
-                )
-                for r in rows
-            ]
+        page = page_request(request.page_size, request.page_token, CONCERN_KEY)
+        rows, next_token = await self._service.concerns(
+            current_principal(), request.academy_id, page
         )
+        return pb.ListConcernsResponse(
+            concerns=[concern_to_proto(r) for r in rows], next_page_token=next_token
+        )
+
+    async def ListOpenProposals(
+        self, request: pb.ListOpenProposalsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListOpenProposalsResponse:
+        page = page_request(request.page_size, request.page_token, OPEN_PROPOSAL_KEY)
+        rows, next_token = await self._service.open_proposals(
+            current_principal(), request.trust_id, page
+        )
+        return pb.ListOpenProposalsResponse(
+            proposals=[open_proposal_to_proto(r) for r in rows], next_page_token=next_token
+        )
+
+    async def GetJudgementScheme(
+        self, request: pb.GetJudgementSchemeRequest, context: grpc.aio.ServicerContext
+    ) -> pb.JudgementScheme:
+        found = await self._service.judgement_scheme(
+            current_principal(), request.trust_id, request.academy_id
+        )
+        return scheme_to_proto(found)
 
 
 def _decide(request: pb.DecideProposalRequest) -> decisions.DecideProposal:

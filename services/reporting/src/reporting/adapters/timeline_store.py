@@ -7,15 +7,18 @@ Inserts are keyed by event id, so applying an event twice changes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Sequence
 
 import asyncpg
 from chassis.envelope import EventEnvelope
-from chassis.errors import InvalidArgument
 
 from reporting.domain.timeline import TimelineEntry, entry_for
 
 LIVE_SCHEMA = "public"
+# The page key of a timeline: when it happened, then the source feed and position.
+TIMELINE_KEY = (dt.datetime, str, int)
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -49,6 +52,10 @@ def _table(schema: str) -> str:
     return f"{schema}.timeline_entries"
 
 
+def timeline_key(entry: TimelineEntry) -> tuple[dt.datetime, str, int]:
+    return entry.occurred_at, entry.source_service, entry.global_position
+
+
 class TimelineStore:
     def __init__(self, schema: str = LIVE_SCHEMA) -> None:
         self.schema = schema
@@ -76,13 +83,35 @@ class TimelineStore:
             entry.confidential,
         )
 
-    async def entries(self, conn: asyncpg.Connection, academy_id: str) -> list[TimelineEntry]:
-        if not academy_id:
-            raise InvalidArgument("academy_id is required")
+    async def trust_of(self, conn: asyncpg.Connection, academy_id: str) -> str | None:
+        """The trust of an academy the timeline knows, or None."""
+        trust_id: str | None = await conn.fetchval(
+            f"SELECT trust_id FROM {self._table} WHERE academy_id = $1 LIMIT 1", academy_id
+        )
+        return trust_id
+
+    async def page(
+        self,
+        conn: asyncpg.Connection,
+        academy_id: str,
+        with_confidential: bool,
+        after: Sequence[object] | None,
+        limit: int,
+    ) -> list[TimelineEntry]:
+        """The academy's entries in timeline order after the ``timeline_key`` ``after``,
+        at most ``limit``; confidential ones only ``with_confidential``."""
+        at, source, position = after if after is not None else (None, None, None)
         rows = await conn.fetch(
-            f"SELECT * FROM {self._table} WHERE academy_id = $1 "
-            "ORDER BY occurred_at, source_service, global_position",
+            f"SELECT * FROM {self._table} WHERE academy_id = $1 AND ($2 OR NOT confidential) "
+            "AND ($3::timestamptz IS NULL OR (occurred_at, source_service, global_position) "
+            "> ($3::timestamptz, $4::text, $5::bigint)) "
+            "ORDER BY occurred_at, source_service, global_position LIMIT $6",
             academy_id,
+            with_confidential,
+            at,
+            source,
+            position,
+            limit,
         )
         return [TimelineEntry(**dict(row.items())) for row in rows]
 

@@ -7,12 +7,13 @@ from collections.abc import Callable
 import asyncpg
 import grpc
 from chassis.auth import Role, current_principal
-from chassis.errors import NotFound
+from chassis.errors import InvalidArgument, NotFound
+from chassis.paging import page_request
 from trust.common.v1 import common_pb2
 from trust.reporting.v1 import reporting_pb2 as pb
 from trust.reporting.v1 import reporting_pb2_grpc
 
-from reporting.adapters.timeline_store import TimelineStore
+from reporting.adapters.timeline_store import TIMELINE_KEY, TimelineStore, timeline_key
 
 # Roles that may see confidential entries (concerns); the rest never receive them.
 CONFIDENTIAL_READERS = (Role.CHIEF_EXECUTIVE, Role.IMPROVEMENT_LEAD)
@@ -38,13 +39,22 @@ class ReportingServicer(reporting_pb2_grpc.ReportingServiceServicer):
     ) -> pb.AcademyTimeline:
         principal = current_principal()
         principal.require_role(TIMELINE_READERS, "reading an academy's timeline")
+        page = page_request(request.page_size, request.page_token, TIMELINE_KEY)
+        if not request.academy_id:
+            raise InvalidArgument("academy_id is required")
         async with self._pool.acquire() as conn:
-            entries = await self._store.entries(conn, request.academy_id)
-        if not entries:
-            raise NotFound(f"no events are known for academy {request.academy_id}")
-        principal.require_academy(entries[0].trust_id, request.academy_id, "reading a timeline")
-        if principal.role not in CONFIDENTIAL_READERS:
-            entries = [e for e in entries if not e.confidential]
+            trust_id = await self._store.trust_of(conn, request.academy_id)
+            if trust_id is None:
+                raise NotFound(f"no events are known for academy {request.academy_id}")
+            principal.require_academy(trust_id, request.academy_id, "reading a timeline")
+            found = await self._store.page(
+                conn,
+                request.academy_id,
+                principal.role in CONFIDENTIAL_READERS,
+                page.after,
+                page.fetch,
+            )
+        entries, next_token = page.cut(found, key=timeline_key)
         return pb.AcademyTimeline(
             academy_id=request.academy_id,
             entries=[
@@ -59,6 +69,7 @@ class ReportingServicer(reporting_pb2_grpc.ReportingServiceServicer):
                 )
                 for e in entries
             ],
+            next_page_token=next_token,
         )
 
 

@@ -1,0 +1,91 @@
+"""Request limits from the proto contracts: every input bounded, refusals that say why."""
+
+from __future__ import annotations
+
+import pytest
+from chassis.errors import InvalidArgument
+from chassis.validation import request_types, unbounded_fields, validate_request
+from trust.academies.v1 import academies_pb2
+from trust.evaluations.v1 import evaluations_pb2
+from trust.feed.v1 import feed_pb2
+from trust.reporting.v1 import reporting_pb2
+
+SERVICES = [
+    module.DESCRIPTOR.services_by_name[name]
+    for module, name in (
+        (academies_pb2, "AcademiesService"),
+        (evaluations_pb2, "EvaluationsService"),
+        (reporting_pb2, "ReportingService"),
+        (feed_pb2, "EventFeed"),
+    )
+]
+
+
+@pytest.mark.parametrize("service", SERVICES, ids=lambda s: s.name)
+def test_every_text_list_and_map_field_of_every_request_has_a_maximum(service):
+    unbounded = [path for request in request_types(service) for path in unbounded_fields(request)]
+    assert unbounded == [], "declare (trust.common.v1.rules) for: " + ", ".join(unbounded)
+
+
+def _refusal(message) -> str:
+    with pytest.raises(InvalidArgument) as refused:
+        validate_request(message)
+    return refused.value.message
+
+
+def test_an_empty_request_names_the_first_required_field():
+    assert _refusal(academies_pb2.SubmitDataRequest()) == "academy_id is required"
+    assert _refusal(evaluations_pb2.DecideProposalRequest(academy_id="a")) == (
+        "proposal_id is required"
+    )
+    assert _refusal(academies_pb2.SubmitDataRequest(academy_id="a", return_type="x")) == (
+        "period is required"
+    )
+
+
+def test_text_over_its_limit_names_the_field_and_the_limit():
+    judged = evaluations_pb2.JudgeEvaluationRequest(
+        academy_id="a", kind="trust_evaluation", summary="x" * 1_048_576
+    )
+    assert _refusal(judged) == "summary is 1,048,576 characters; the limit is 20,000 characters"
+
+
+def test_lists_maps_and_their_items_are_bounded():
+    many = evaluations_pb2.JudgeEvaluationRequest(
+        academy_id="a", kind="k", evidence=[f"doc {n}" for n in range(101)]
+    )
+    assert _refusal(many) == "evidence has 101 entries; the limit is 100"
+    long_item = evaluations_pb2.JudgeEvaluationRequest(
+        academy_id="a", kind="k", evidence=["ok", "y" * 501]
+    )
+    assert _refusal(long_item) == "evidence[1] is 501 characters; the limit is 500 characters"
+    long_key = evaluations_pb2.JudgeEvaluationRequest(
+        academy_id="a", kind="k", judgements={"z" * 65: "good"}
+    )
+    assert _refusal(long_key) == "judgements key is 65 characters; the limit is 64 characters"
+
+
+def test_nested_messages_are_checked_with_their_path():
+    plan = academies_pb2.SubmitImprovementPlanRequest(
+        academy_id="a",
+        academic_year="2026/27",
+        priorities=[
+            academies_pb2.Priority(title="ok"),
+            academies_pb2.Priority(
+                title="ok", milestones=[academies_pb2.Milestone(description="d" * 2001)]
+            ),
+        ],
+    )
+    assert _refusal(plan) == (
+        "priorities[1].milestones[0].description is 2,001 characters; the limit is 2,000 characters"
+    )
+
+
+def test_a_request_within_its_limits_passes():
+    validate_request(
+        academies_pb2.SubmitDataRequest(
+            academy_id="a",
+            period=academies_pb2.Period(academic_year="2026/27", term="autumn"),
+            return_type="termly_kpi",
+        )
+    )
