@@ -16,6 +16,7 @@ from grpc_reflection.v1alpha._async import ReflectionServicer
 from opentelemetry import trace
 from opentelemetry.instrumentation.grpc import aio_server_interceptor
 
+from chassis.access import AccessTable
 from chassis.auth import (
     TokenService,
     bearer_from_metadata,
@@ -65,8 +66,9 @@ class ErrorAndAuthInterceptor(grpc.aio.ServerInterceptor):
     """Authenticates the caller, checks the request's declared limits, runs the
     handler, and maps domain errors to status codes."""
 
-    def __init__(self, tokens: TokenService) -> None:
+    def __init__(self, tokens: TokenService, access: Sequence[AccessTable] = ()) -> None:
         self._tokens = tokens
+        self._access = tuple(access)
 
     async def intercept_service(
         self,
@@ -78,11 +80,15 @@ class ErrorAndAuthInterceptor(grpc.aio.ServerInterceptor):
         if handler is None or method.startswith(_PUBLIC_PREFIXES):
             return handler
         tokens = self._tokens
+        tables = self._access
 
         def around(behavior: Callable[..., Any], streaming: bool) -> Callable[..., Any]:
             async def authenticate(context: grpc.aio.ServicerContext) -> Any:
                 token = bearer_from_metadata(context.invocation_metadata())
-                return set_principal(tokens.verify(token))
+                principal = tokens.verify(token)
+                for table in tables:  # the service's access table: the role check
+                    table.check(method, principal)
+                return set_principal(principal)
 
             if streaming:
 
@@ -173,9 +179,10 @@ async def start_grpc_server(
     registrations: Iterable[Registration],
     service_names: Sequence[str],
     tokens: TokenService,
+    access: Sequence[AccessTable] = (),
 ) -> RunningServer:
     server = grpc.aio.server(
-        interceptors=[aio_server_interceptor(), ErrorAndAuthInterceptor(tokens)],
+        interceptors=[aio_server_interceptor(), ErrorAndAuthInterceptor(tokens, access)],
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),

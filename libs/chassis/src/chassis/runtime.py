@@ -23,6 +23,7 @@ from typing import Any
 import asyncpg
 from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
 
+from chassis.access import AccessTable
 from chassis.auth import TokenService
 from chassis.consumer import (
     INBOX_SCHEMA,
@@ -73,6 +74,9 @@ class ServiceSpec:
     consumers: Callable[[ServiceContext], Sequence[ConsumerSpec]] = field(
         default=lambda _context: ()
     )
+    # Who may call each RPC of the service's API (chassis.access); checked by the
+    # bootstrap before any handler. Empty: the handlers check roles themselves.
+    access: Sequence[AccessTable] = ()
 
 
 @dataclass
@@ -154,6 +158,7 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
         [*spec.registrations(context), add_feed_servicer(store)],
         health_names,
         tokens,
+        spec.access,
     )
     tasks: list[asyncio.Task[None]] = []
     if relay is not None:
