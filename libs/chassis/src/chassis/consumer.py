@@ -321,14 +321,13 @@ class FastStreamDeadLetter:
 
 # A consumer killed without leaving its group holds its partitions until its
 # session expires; a short session lets a restarted consumer take them back
-# within a few seconds (measured: bench/consumer_restart.py). Apache Kafka
-# refuses sessions under group.min.session.timeout.ms (6 s by default), so
-# docker-compose lowers it; with an instance id (TRUST_CONSUMER_INSTANCE_ID)
-# the consumer is a static member and a restart takes its partitions back at
-# once. A rebalance from a missed heartbeat is harmless: delivery is
-# at-least-once and applying is idempotent.
-SESSION_TIMEOUT_MS = 3000
-HEARTBEAT_INTERVAL_MS = 500
+# within seconds (measured: bench/consumer_restart.py). Apache Kafka refuses
+# sessions under group.min.session.timeout.ms (6 s by default): docker-compose
+# lowers it; elsewhere set TRUST_CONSUMER_SESSION_TIMEOUT_MS. With an instance
+# id (TRUST_CONSUMER_INSTANCE_ID) the consumer is a static member and a restart
+# takes its partitions back at once. A rebalance from a missed heartbeat is
+# harmless: delivery is at-least-once and applying is idempotent.
+DEFAULT_SESSION_TIMEOUT_MS = 2000
 
 
 def subscribe_idempotent(
@@ -337,6 +336,7 @@ def subscribe_idempotent(
     topics: Sequence[str],
     max_records: int = 500,
     instance_id: str | None = None,
+    session_timeout_ms: int = DEFAULT_SESSION_TIMEOUT_MS,
 ) -> None:
     """Register ``consumer`` on ``broker`` as a batch subscriber with manual commits.
 
@@ -355,9 +355,9 @@ def subscribe_idempotent(
         fetch_max_wait_ms=20,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.MANUAL,
-        session_timeout_ms=SESSION_TIMEOUT_MS,
+        session_timeout_ms=session_timeout_ms,
         group_instance_id=f"{consumer.name}.{instance_id}" if instance_id else None,
-        heartbeat_interval_ms=HEARTBEAT_INTERVAL_MS,
+        heartbeat_interval_ms=max(100, session_timeout_ms // 4),
         max_partition_fetch_bytes=max(1024 * 1024, consumer.max_message_bytes + 64 * 1024),
     )
     async def handle_batch(msg: KafkaMessage) -> None:

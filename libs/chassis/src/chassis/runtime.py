@@ -136,6 +136,7 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
             consumer_spec.consumer,
             consumer_spec.topics,
             instance_id=settings.consumer_instance_id,
+            session_timeout_ms=settings.consumer_session_timeout_ms,
         )
     publisher = None
     relay = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from chassis.consumer import DEFAULT_SESSION_TIMEOUT_MS
 from chassis.envelope import DEFAULT_MAX_MESSAGE_BYTES
 
 # Only for local runs: deploy/ and any real environment set TRUST_TOKEN_SECRET.
@@ -36,5 +37,8 @@ class ServiceSettings(BaseSettings):
     # A stable name for this replica (e.g. its pod name): makes each consumer a
     # static group member, so a restarted replica takes its partitions back at once.
     consumer_instance_id: str | None = None
+    # How long a consumer that stopped heartbeating keeps its partitions. At or
+    # above the broker's group.min.session.timeout.ms (Apache Kafka: 6000 by default).
+    consumer_session_timeout_ms: int = DEFAULT_SESSION_TIMEOUT_MS
     # Seconds the relay may fail to publish before it raises the alarm.
     relay_stall_alarm_seconds: float = 30.0

@@ -66,6 +66,8 @@ def _load() -> ctypes.CDLL:
     lib.rd_kafka_mock_broker_set_down.restype = ctypes.c_int
     lib.rd_kafka_mock_broker_set_up.argtypes = [ctypes.c_void_p, ctypes.c_int32]
     lib.rd_kafka_mock_broker_set_up.restype = ctypes.c_int
+    lib.rd_kafka_mock_group_initial_rebalance_delay_ms.argtypes = [ctypes.c_void_p, ctypes.c_int32]
+    lib.rd_kafka_mock_group_initial_rebalance_delay_ms.restype = None
     return lib
 
 
@@ -120,5 +122,9 @@ def start_mock_kafka(brokers: int = 1) -> MockKafkaCluster:
     if not cluster:
         lib.rd_kafka_destroy(handle)
         raise RuntimeError("librdkafka could not start its mock cluster")
+    # Like Kafka's group.initial.rebalance.delay.ms (3 s by default), the mock
+    # holds the first join of an empty group: a consumer restarted after a
+    # crash would wait it out after the dead member's session expired.
+    lib.rd_kafka_mock_group_initial_rebalance_delay_ms(cluster, 0)
     bootstraps = lib.rd_kafka_mock_cluster_bootstraps(cluster).decode()
     return MockKafkaCluster(bootstraps, lib, handle, cluster)
