@@ -45,7 +45,7 @@ def test_every_event_type_and_topic_is_named():
 
 def test_every_stream_kind_in_use_is_listed():
     from academies.application import streams
-    from evaluations.application.service import stream_of
+    from evaluations.application.record import stream_of
 
     table = section("The message")
     year = "<yyyy>/<yy>"

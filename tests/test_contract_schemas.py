@@ -182,6 +182,21 @@ BAD_VALUES = [
     ("evaluations.EvaluationJudged.v1.json", "evidence", ["e" * (limits.REFERENCE_MAX + 1)]),
     ("evaluations.PhaseProposed.v1.json", "review", "whenever"),
     ("evaluations.PhaseChanged.v1.json", "confirmed_by.subject", "s" * (limits.SUBJECT_MAX + 1)),
+    ("evaluations.FormalInterventionStarted.v1.json", "notice.to_roles", ["r"] * 101),
+    ("evaluations.FormalInterventionStarted.v1.json", "notice.reference", "x" * 501),
+    ("evaluations.FormalInterventionEnded.v1.json", "reason", "r" * (limits.REASON_MAX + 1)),
+    ("meetings.MeetingScheduled.v1.json", "origin", "whim"),
+    ("meetings.MeetingScheduled.v1.json", "term", "winter"),
+    ("meetings.MeetingScheduled.v1.json", "duration_minutes", 481),
+    ("meetings.MeetingScheduled.v1.json", "cadence_slot", 0),
+    ("meetings.MeetingCancelled.v1.json", "why", "bored"),
+    ("meetings.MeetingHeld.v1.json", "entitlement_days", 1.5),
+    ("meetings.MeetingHeld.v1.json", "entitlement_days", "1.5"),
+    ("meetings.MeetingHeld.v1.json", "focus_areas", ["a"] * (limits.LIST_MAX + 1)),
+    ("meetings.MeetingHeld.v1.json", "attendees.0.subject", "s" * (limits.SUBJECT_MAX + 1)),
+    ("meetings.NotesDrafted.v1.json", "revision", 0),
+    ("meetings.ActionRaised.v1.json", "title", "t" * (limits.NAME_MAX + 1)),
+    ("meetings.PaperSubmitted.v1.json", "reference", "x" * (limits.REFERENCE_MAX + 1)),
 ]
 
 
@@ -273,6 +288,12 @@ def test_the_schemas_carry_the_documented_rules():
     ]
     for name in ("evaluations.PhaseProposed.v1.json", "evaluations.PhaseChanged.v1.json"):
         assert _enum_at(name, "properties", "review") == ["annual", "exceptional"]
+    scheduled = "meetings.MeetingScheduled.v1.json"
+    assert _enum_at(scheduled, "properties", "origin") == ["cadence", "by_hand"]
+    cancelled = "meetings.MeetingCancelled.v1.json"
+    assert _enum_at(cancelled, "properties", "why") == ["no_longer_required", "by_hand"]
+    held = load("meetings.MeetingHeld.v1.json")["properties"]
+    assert held["entitlement_days"]["pattern"] == r"^[0-9]{1,3}\.[0-9]{2}$"
     minimum = {
         "academies.SubmissionCorrected.v1.json": 2,
         "academies.ImprovementPlanSubmitted.v1.json": 1,
@@ -311,9 +332,13 @@ def test_the_enumerations_hold_every_value_the_services_use():
     for name, framework in presets().items():
         assert len(name) <= limits.ID_MAX and len(framework.id) <= limits.ID_MAX
         assert all(len(p.id) <= limits.ID_MAX for p in framework.phases)
+        for meeting_type in framework.meeting_types:
+            assert len(meeting_type.id) <= limits.ID_MAX
+            assert all(len(p.name) <= limits.NAME_MAX for p in meeting_type.papers)
+            assert all(len(d.document) <= limits.NAME_MAX for d in meeting_type.note_deadlines)
 
 
 def test_every_published_event_has_a_topic_and_a_registry():
-    assert set(REGISTRIES) == {"academies", "evaluations"}
+    assert set(REGISTRIES) == {"academies", "evaluations", "meetings"}
     for model in models():
         assert topic_of(model).startswith(messages.source_of(model) + ".")

@@ -8,7 +8,7 @@ import pathlib
 import jsonschema
 from contracts.academies.v1 import ACADEMIES_EVENTS, DataSubmitted, DataValues, Period
 from contracts.evaluations.v1 import EVALUATIONS_EVENTS
-from contracts.export import generated, render, schemas
+from contracts.export import REGISTRIES, generated, render, schemas
 
 SCHEMA_DIR = pathlib.Path(__file__).resolve().parents[1] / "libs" / "contracts" / "schemas"
 
@@ -38,6 +38,21 @@ def test_every_event_carries_the_trust_and_a_type():
     for model in EVALUATIONS_EVENTS:
         assert "trust_id" in model.model_fields
         assert model.EVENT_TYPE.startswith("evaluations.")
+    for source, registry in REGISTRIES.items():
+        for model in registry:
+            assert "trust_id" in model.model_fields
+            assert model.EVENT_TYPE.startswith(f"{source}.")
+
+
+def test_every_meetings_event_names_its_meeting_and_academy_or_none():
+    from contracts.meetings.v1 import MEETINGS_EVENTS
+
+    for model in MEETINGS_EVENTS:
+        fields = model.model_fields
+        assert "meeting_id" in fields or "from_meeting_id" in fields, model.EVENT_TYPE
+        # trust-wide meetings say so with an explicit null, never by leaving it out
+        assert fields["academy_id"].is_required(), model.EVENT_TYPE
+        assert "text" not in fields and "notes" not in fields, "note text never travels"
 
 
 def test_an_event_validates_against_its_published_schema():

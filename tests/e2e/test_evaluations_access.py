@@ -1,112 +1,102 @@
-"""Access matrix: every evaluations RPC x every role x own / other academy.
+"""Access matrix: every evaluations RPC x every role x own / other academy (or
+trust), generated from the service's access table (evaluations.entrypoints.access).
 
-'Allowed' means the call got past authorisation (it may still fail on the
-facts, e.g. an unknown proposal); 'denied' means PERMISSION_DENIED.
+'Allowed' means the call got past authorisation: it may still fail on the facts
+(the examples name a proposal, phase, grade or intervention that does not exist,
+or date a notice in the future, so that no allowed call changes anything);
+'denied' means PERMISSION_DENIED.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 import grpc
-import jwt
 import pytest
+from chassis.access import Access, Scope
 from chassis.auth import TRUST_WIDE_ROLES, Role
+from evaluations.domain.decisions import KINDS
+from evaluations.entrypoints.access import ACCESS
 from trust.academies.v1 import academies_pb2 as apb
 from trust.evaluations.v1 import evaluations_pb2 as epb
 from trust_local.clients import eventually
 
 ROLES = [r for r in Role if r is not Role.SERVICE]
-SCOPED = {Role.IMPROVEMENT_LEAD, Role.HEADTEACHER, Role.CHAIR_OF_LGB, Role.PROVIDER}
 WIDE = {Role.TRUSTEE, Role.CHIEF_EXECUTIVE}
-
-# RPC -> roles allowed on their own academy (wide roles: every academy of the trust).
-ALLOWED = {
-    "JudgeEvaluation/trust_evaluation": {Role.CHIEF_EXECUTIVE, Role.IMPROVEMENT_LEAD},
-    "JudgeEvaluation/self_evaluation": {Role.HEADTEACHER},
-    "ListEvaluations": {
-        Role.TRUSTEE,
-        Role.CHIEF_EXECUTIVE,
-        Role.IMPROVEMENT_LEAD,
-        Role.HEADTEACHER,
-        Role.CHAIR_OF_LGB,
-    },
-    "GetPhase": {
-        Role.TRUSTEE,
-        Role.CHIEF_EXECUTIVE,
-        Role.IMPROVEMENT_LEAD,
-        Role.HEADTEACHER,
-        Role.CHAIR_OF_LGB,
-    },
-    "GetPhaseSuggestion": {Role.TRUSTEE, Role.CHIEF_EXECUTIVE, Role.IMPROVEMENT_LEAD},
-    "ProposePhase": {Role.CHIEF_EXECUTIVE},
-    "WithdrawProposal": {Role.CHIEF_EXECUTIVE},
-    "ConfirmPhase": {Role.TRUSTEE},
-    "RejectProposal": {Role.TRUSTEE},
-    "RaiseConcern": {Role.CHIEF_EXECUTIVE, Role.IMPROVEMENT_LEAD, Role.PROVIDER},
-    "ListConcerns": {Role.CHIEF_EXECUTIVE, Role.IMPROVEMENT_LEAD},
-    "GetJudgementScheme": {
-        Role.TRUSTEE,
-        Role.CHIEF_EXECUTIVE,
-        Role.IMPROVEMENT_LEAD,
-        Role.HEADTEACHER,
-        Role.CHAIR_OF_LGB,
-    },
+RPCS = sorted(m.name for m in epb.DESCRIPTOR.services_by_name["EvaluationsService"].methods)
+OTHER_TRUST = "another-trust"
+# Past authorisation, an example fails on the facts or answers.
+PAST_AUTHORISATION = {
+    grpc.StatusCode.OK,
+    grpc.StatusCode.NOT_FOUND,
+    grpc.StatusCode.FAILED_PRECONDITION,
+    grpc.StatusCode.INVALID_ARGUMENT,
 }
-# The board's inbox is trust-wide: who may read it at all (an improvement lead
-# sees only their academies' proposals in it).
-INBOX_READERS = {Role.TRUSTEE, Role.CHIEF_EXECUTIVE, Role.IMPROVEMENT_LEAD}
 
 
-def _call(stub, rpc: str, academy_id: str, metadata):
-    if rpc.startswith("JudgeEvaluation/"):
-        return stub.JudgeEvaluation(
-            epb.JudgeEvaluationRequest(
-                academy_id=academy_id,
-                kind=rpc.split("/")[1],
-                academic_year="2026/27",
-                term="autumn",
-                judgements={"quality_of_education": "good"},
-                summary="s",
-            ),
-            metadata=metadata,
-        )
-    if rpc in ("ListEvaluations",):
-        return stub.ListEvaluations(
-            epb.ListEvaluationsRequest(academy_id=academy_id), metadata=metadata
-        )
-    if rpc in ("GetPhase", "GetPhaseSuggestion"):
-        return getattr(stub, rpc)(epb.GetPhaseRequest(academy_id=academy_id), metadata=metadata)
-    if rpc == "ProposePhase":
-        return stub.ProposePhase(
-            epb.ProposePhaseRequest(
-                academy_id=academy_id, phase="category_2", reason="r", review="exceptional"
-            ),
-            metadata=metadata,
-        )
-    if rpc in ("WithdrawProposal", "ConfirmPhase", "RejectProposal"):
-        return getattr(stub, rpc)(
-            epb.DecideProposalRequest(
-                academy_id=academy_id, proposal_id="no-such-proposal", reason="r"
-            ),
-            metadata=metadata,
-        )
-    if rpc == "GetJudgementScheme":
-        return stub.GetJudgementScheme(
-            # The trust is the caller's own; the academy is what varies.
-            epb.GetJudgementSchemeRequest(trust_id=_trust_of(metadata), academy_id=academy_id),
-            metadata=metadata,
-        )
-    if rpc == "RaiseConcern":
-        return stub.RaiseConcern(
-            epb.RaiseConcernRequest(academy_id=academy_id, text="c"), metadata=metadata
-        )
-    return stub.ListConcerns(epb.ListConcernsRequest(academy_id=academy_id), metadata=metadata)
+def _kind_for(role: Role) -> str:
+    """A kind of evaluation the role may make (the domain's rule), if any."""
+    return next((kind for kind, roles in KINDS.items() if role in roles), "trust_evaluation")
 
 
-def _trust_of(metadata) -> str:
-    token = dict(metadata)["authorization"].split()[1]
-    return jwt.decode(token, options={"verify_signature": False})["trust"]
+# RPC -> request for (trust id, academy id, caller's role): one set of examples.
+EXAMPLES: dict[str, Callable[[str, str, Role], Any]] = {
+    "JudgeEvaluation": lambda _t, academy_id, role: epb.JudgeEvaluationRequest(
+        academy_id=academy_id,
+        kind=_kind_for(role),
+        academic_year="2026/27",
+        term="autumn",
+        judgements={"quality_of_education": "no-such-grade"},
+        summary="s",
+    ),
+    "ListEvaluations": lambda _t, academy_id, _r: epb.ListEvaluationsRequest(academy_id=academy_id),
+    "GetPhase": lambda _t, academy_id, _r: epb.GetPhaseRequest(academy_id=academy_id),
+    "GetPhaseSuggestion": lambda _t, academy_id, _r: epb.GetPhaseRequest(academy_id=academy_id),
+    "ProposePhase": lambda _t, academy_id, _r: epb.ProposePhaseRequest(
+        academy_id=academy_id, phase="no-such-phase", reason="r", review="exceptional"
+    ),
+    **{
+        rpc: lambda _t, academy_id, _r: epb.DecideProposalRequest(
+            academy_id=academy_id, proposal_id="no-such-proposal", reason="r"
+        )
+        for rpc in ("ConfirmPhase", "RejectProposal", "WithdrawProposal")
+    },
+    "RaiseConcern": lambda _t, academy_id, _r: epb.RaiseConcernRequest(
+        academy_id=academy_id, text=" "
+    ),
+    "ListConcerns": lambda _t, academy_id, _r: epb.ListConcernsRequest(academy_id=academy_id),
+    "ListOpenProposals": lambda trust_id, _a, _r: epb.ListOpenProposalsRequest(trust_id=trust_id),
+    "GetJudgementScheme": lambda trust_id, academy_id, _r: epb.GetJudgementSchemeRequest(
+        trust_id=trust_id, academy_id=academy_id
+    ),
+    # A notice dated in the future: refused on the facts, so nothing starts.
+    "StartFormalIntervention": lambda _t, academy_id, _r: epb.StartFormalInterventionRequest(
+        academy_id=academy_id,
+        reason="r",
+        notice=epb.NoticeGiven(issued_on="2999-01-01", reference="letter"),
+    ),
+    "EndFormalIntervention": lambda _t, academy_id, _r: epb.EndFormalInterventionRequest(
+        academy_id=academy_id, intervention_id="no-such-intervention", reason="r"
+    ),
+}
+
+
+def denied_by_table(rule: Access, role: Role, where: str) -> bool:
+    """What the table says: outside the row everywhere; inside it, never on one's
+    own academy (or trust); on another academy unless trust-wide; on another
+    trust always."""
+    if role not in rule.roles:
+        return True
+    if where == "own":
+        return False
+    return rule.scope is Scope.TRUST or role not in TRUST_WIDE_ROLES
+
+
+def test_every_rpc_has_a_row_and_an_example():
+    assert ACCESS.rpcs() == RPCS
+    assert sorted(EXAMPLES) == RPCS
 
 
 @pytest.fixture(scope="module")
@@ -148,34 +138,38 @@ async def _setup(clients, store):
     return store
 
 
-@pytest.mark.parametrize("rpc", sorted(ALLOWED))
+@pytest.mark.parametrize("rpc", RPCS)
 @pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
 async def test_access_matrix(clients, matrix_trust, rpc, role):
     setup = await _setup(clients, matrix_trust)
+    rule = ACCESS.rule(rpc)
     caller = clients.caller(
         f"{role.value}-{uuid.uuid4().hex[:4]}@m", role, setup["trust_id"], [setup["own"]]
     )
-    for where in ("own", "other"):
-        expected = role in ALLOWED[rpc] and (where == "own" or role in WIDE)
+    targets = {
+        "own": (setup["trust_id"], setup["own"]),
+        "other": (OTHER_TRUST if rule.scope is Scope.TRUST else setup["trust_id"], setup["other"]),
+    }
+    for where, (trust_id, academy_id) in targets.items():
+        request = EXAMPLES[rpc](trust_id, academy_id, role)
         try:
-            await _call(clients.evaluations, rpc, setup[where], caller.metadata)
-            denied = False
+            await getattr(clients.evaluations, rpc)(request, metadata=caller.metadata)
+            code = grpc.StatusCode.OK
         except grpc.aio.AioRpcError as error:
-            denied = error.code() == grpc.StatusCode.PERMISSION_DENIED
-            if not denied:
-                assert error.code() in (
-                    grpc.StatusCode.NOT_FOUND,
-                    grpc.StatusCode.FAILED_PRECONDITION,
-                    grpc.StatusCode.INVALID_ARGUMENT,
-                ), f"{rpc} as {role} on {where}: {error.code()} {error.details()}"
-        assert denied == (not expected), f"{rpc} as {role} on {where} academy: denied={denied}"
+            code = error.code()
+            assert code in PAST_AUTHORISATION | {grpc.StatusCode.PERMISSION_DENIED}, (
+                f"{rpc} as {role} on {where}: {code} {error.details()}"
+            )
+        denied = code == grpc.StatusCode.PERMISSION_DENIED
+        expected = denied_by_table(rule, role, where)
+        assert denied == expected, f"{rpc} as {role} on {where}: {code}, expected denied={expected}"
 
 
 @pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
 async def test_open_proposals_access(clients, matrix_trust, role):
     setup = await _setup(clients, matrix_trust)
     ceo = clients.caller("ceo@m", Role.CHIEF_EXECUTIVE, setup["trust_id"])
-    if "proposals" not in setup:  # one open proposal per academy (the matrix may have made it)
+    if "proposals" not in setup:  # one open proposal per academy, made by the first role
         setup["proposals"] = {}
         for where in ("own", "other"):
             record = await clients.evaluations.GetPhase(
@@ -196,9 +190,9 @@ async def test_open_proposals_access(clients, matrix_trust, role):
     caller = clients.caller(
         f"{role.value}-{uuid.uuid4().hex[:4]}@m", role, setup["trust_id"], [setup["own"]]
     )
-    for trust_id in (setup["trust_id"], "another-trust"):
+    for trust_id in (setup["trust_id"], OTHER_TRUST):
         request = epb.ListOpenProposalsRequest(trust_id=trust_id)
-        if role not in INBOX_READERS or trust_id != setup["trust_id"]:
+        if role not in ACCESS.rule("ListOpenProposals").roles or trust_id != setup["trust_id"]:
             with pytest.raises(grpc.aio.AioRpcError) as denied:
                 await clients.evaluations.ListOpenProposals(request, metadata=caller.metadata)
             assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED, role
@@ -217,8 +211,8 @@ async def test_judgement_scheme_of_the_trust_lists_only_academies_in_reach(
 ):
     setup = await _setup(clients, matrix_trust)
     caller = clients.caller(f"{role.value}@m", role, setup["trust_id"], [setup["own"]])
-    readers = ALLOWED["GetJudgementScheme"]
-    for trust_id in (setup["trust_id"], "another-trust"):
+    readers = ACCESS.rule("GetJudgementScheme").roles
+    for trust_id in (setup["trust_id"], OTHER_TRUST):
         request = epb.GetJudgementSchemeRequest(trust_id=trust_id)
         if role not in readers or trust_id != setup["trust_id"]:
             with pytest.raises(grpc.aio.AioRpcError) as denied:

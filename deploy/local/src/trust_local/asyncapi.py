@@ -25,10 +25,9 @@ from typing import Any, Literal, cast
 
 from chassis.envelope import EventEnvelope
 from contracts import messages
-from contracts.academies.v1 import TRUST_TOPIC
 from contracts.base import EventPayload
-from contracts.examples import records
-from contracts.export import models, topic_of
+from contracts.examples import TRUST, records
+from contracts.export import TRUST_KEYED_TOPICS, models, topic_of, topics_of
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 from pydantic import Field, create_model
@@ -44,7 +43,19 @@ HEADERS_TEXT = (
 
 
 def _key_of(topic: str) -> str:
-    return "trust id" if topic == TRUST_TOPIC else "academy id"
+    return "trust id" if topic in TRUST_KEYED_TOPICS else "academy id"
+
+
+def _example_on(topic: str, model: type[EventPayload], record: dict[str, Any]) -> dict[str, Any]:
+    """The example record as it would be on ``topic``: on a trust-keyed topic other
+    than its own (meetings.trust), the same event of a trust-wide meeting."""
+    if topic == record["topic"] or topic not in TRUST_KEYED_TOPICS:
+        return record
+    value = copy.deepcopy(record["value"])
+    value["key"] = TRUST
+    if "academy_id" in value["payload"]:
+        value["payload"]["academy_id"] = None
+    return {**record, "topic": topic, "key": TRUST, "value": value}
 
 
 def _const(value: object) -> Any:
@@ -69,22 +80,23 @@ def _envelope_for(model: type[EventPayload]) -> type:
 
 
 def _dead_letter_topics() -> list[str]:
-    return sorted({topic_of(model) for model in models()})
+    return sorted({topic for model in models() for topic in topics_of(model)})
 
 
 def _broker() -> KafkaBroker:
     broker = KafkaBroker("kafka:9092")
     for model in models():
-        topic = topic_of(model)
-        broker.publisher(
-            topic,
-            title=f"{topic}:{model.EVENT_TYPE}.v{model.SCHEMA_VERSION}",
-            description=(
-                f"{model.EVENT_TYPE} v{model.SCHEMA_VERSION}, keyed by {_key_of(topic)}. "
-                + HEADERS_TEXT
-            ),
-            schema=_envelope_for(model),
-        )
+        envelope = _envelope_for(model)
+        for topic in topics_of(model):
+            broker.publisher(
+                topic,
+                title=f"{topic}:{model.EVENT_TYPE}.v{model.SCHEMA_VERSION}",
+                description=(
+                    f"{model.EVENT_TYPE} v{model.SCHEMA_VERSION}, keyed by {_key_of(topic)}. "
+                    + HEADERS_TEXT
+                ),
+                schema=envelope,
+            )
     for topic in _dead_letter_topics():
         broker.publisher(
             f"{topic}.dlq",
@@ -111,10 +123,9 @@ def _schema_object(schema: dict[str, Any]) -> dict[str, Any]:
 def _complete(spec: dict[str, Any]) -> dict[str, Any]:
     found = spec["components"]["messages"]
     examples = records(topic_of)
-    for model in models():
-        topic = topic_of(model)
+    for model, topic in ((m, t) for m in models() for t in topics_of(m)):
         message = found[f"{topic}:{model.EVENT_TYPE}.v{model.SCHEMA_VERSION}:Message"]
-        example = examples[model]
+        example = _example_on(topic, model, examples[model])
         message["correlationId"] = {
             "location": "$message.payload#/correlation_id",
             "description": "the envelope's correlation_id: the request that caused the event",

@@ -130,7 +130,11 @@ async def execute(
                     aggregate.stream(*ids), loaded.version, new_events(events, key), cause
                 )
                 state = aggregate.fold(
-                    loaded.state, [Recorded(e, cause.actor, None) for e in events]
+                    loaded.state,
+                    [
+                        Recorded(event, envelope.actor, envelope.occurred_at)
+                        for event, envelope in zip(events, envelopes, strict=True)
+                    ],
                 )
                 decided = Decided(state, events, envelopes, loaded.version + len(events))
                 if after is not None:

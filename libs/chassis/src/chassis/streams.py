@@ -12,12 +12,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from chassis.errors import InvalidArgument
+
 _CATEGORY = re.compile(r"^[a-z][a-z0-9_]*$")
 ID_SEPARATOR = "+"
 
 
-class InvalidStreamName(ValueError):
-    pass
+class InvalidStreamName(InvalidArgument, ValueError):
+    """An id that cannot name a stream (empty, or holding the separator): a bad request."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from chassis.validation import request_types, unbounded_fields, validate_request
 from trust.academies.v1 import academies_pb2
 from trust.evaluations.v1 import evaluations_pb2
 from trust.feed.v1 import feed_pb2
+from trust.meetings.v1 import meetings_pb2
 from trust.reporting.v1 import reporting_pb2
 
 SERVICES = [
@@ -17,6 +18,7 @@ SERVICES = [
         (evaluations_pb2, "EvaluationsService"),
         (reporting_pb2, "ReportingService"),
         (feed_pb2, "EventFeed"),
+        (meetings_pb2, "MeetingsService"),
     )
 ]
 
@@ -41,6 +43,17 @@ def test_an_empty_request_names_the_first_required_field():
     assert _refusal(academies_pb2.SubmitDataRequest(academy_id="a", return_type="x")) == (
         "period is required"
     )
+
+
+def test_meetings_requests_name_their_required_fields_and_nested_people():
+    assert _refusal(meetings_pb2.HoldMeetingRequest(meeting_id="m", held_on="2026-11-05")) == (
+        "attendees is required (at least one entry)"
+    )
+    raised = meetings_pb2.RaiseActionRequest(
+        meeting_id="m", title="t", due_on="2027-01-29", owner=meetings_pb2.Person(subject="h")
+    )
+    assert _refusal(raised) == "owner.role is required"
+    assert _refusal(meetings_pb2.ListMeetingsRequest(trust_id="t")) == "academic_year is required"
 
 
 def test_text_over_its_limit_names_the_field_and_the_limit():

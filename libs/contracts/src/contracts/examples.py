@@ -16,6 +16,7 @@ from typing import Any
 from contracts.academies import v1 as acad
 from contracts.base import EventPayload
 from contracts.evaluations import v1 as ev
+from contracts.meetings import v1 as mt
 from contracts.messages import source_of
 
 TRUST = "oak-valley"
@@ -26,6 +27,11 @@ CEO = {"subject": "ceo@oakvalley.example", "role": "chief_executive"}
 HEAD = {"subject": "head@alder.example", "role": "headteacher"}
 LEAD = {"subject": "lead@oakvalley.example", "role": "improvement_lead"}
 TRUSTEE = {"subject": "chair@oakvalley.example", "role": "trustee"}
+CHAIR = {"subject": "chair@alder.example", "role": "chair_of_lgb"}
+MEETING = "5b0f8f43-0a7e-5c55-9a41-2f7d1c6b8e21"
+NEXT_MEETING = "0c4a3e0d-7d55-5b8e-8e1f-64a6a1f2b9c3"
+INTERIM_MEETING = "9e6d2b71-4c3f-5a08-b2d5-7f1e0a9c4d62"
+ACTION = "alder-2026-autumn-reading-1"
 
 _PRIORITY = acad.Priority(
     title="Reduce persistent absence",
@@ -259,6 +265,187 @@ def _payloads() -> dict[type[EventPayload], tuple[EventPayload, dict[str, str], 
             CEO,
             academy,
         ),
+        ev.FormalInterventionStarted: (
+            ev.FormalInterventionStarted(
+                trust_id=TRUST,
+                academy_id=ACADEMY,
+                intervention_id="alder-2027-intervention",
+                started_on=dt.date(2027, 1, 11),
+                reason="Safeguarding culture weak; leadership capacity insufficient",
+                notice=ev.WrittenNotice(
+                    dated=dt.date(2027, 1, 8),
+                    to_roles=["headteacher", "chair_of_lgb"],
+                    reference="letter CEO/2027/004",
+                ),
+            ),
+            CEO,
+            academy,
+        ),
+        ev.FormalInterventionEnded: (
+            ev.FormalInterventionEnded(
+                trust_id=TRUST,
+                academy_id=ACADEMY,
+                intervention_id="alder-2027-intervention",
+                ended_on=dt.date(2027, 7, 9),
+                reason="Task group satisfied that the priorities are secure",
+            ),
+            CEO,
+            academy,
+        ),
+        **_meeting_payloads(),
+    }
+
+
+def _meeting_payloads() -> dict[type[EventPayload], tuple[EventPayload, dict[str, str], str]]:
+    meeting = f"meeting-{MEETING}"
+    action = f"action-{ACTION}"
+    head = mt.Person(**HEAD)
+    lead = mt.Person(**LEAD)
+    chair = mt.Person(**CHAIR)
+    at = dt.datetime(2026, 11, 3, 9, 30, tzinfo=dt.timezone(dt.timedelta(0)))
+    common = {"trust_id": TRUST, "academy_id": ACADEMY, "meeting_id": MEETING}
+    return {
+        mt.MeetingScheduled: (
+            mt.MeetingScheduled(
+                **common,
+                meeting_type="aim",
+                academic_year=YEAR,
+                term="autumn",
+                scheduled_for=at,
+                duration_minutes=120,
+                origin="cadence",
+                cadence_slot=1,
+                framework_version=1,
+            ),
+            LEAD,
+            meeting,
+        ),
+        mt.MeetingRescheduled: (
+            mt.MeetingRescheduled(
+                **common,
+                old_scheduled_for=at,
+                scheduled_for=at + dt.timedelta(days=2),
+                term="autumn",
+                reason="The headteacher is called to a local authority panel",
+            ),
+            LEAD,
+            meeting,
+        ),
+        mt.ApologiesGiven: (
+            mt.ApologiesGiven(
+                **common,
+                attendee=chair,
+                substitute=mt.Person(subject="vice-chair@alder.example", role="chair_of_lgb"),
+            ),
+            CHAIR,
+            meeting,
+        ),
+        mt.PaperSubmitted: (
+            mt.PaperSubmitted(
+                **common,
+                paper="headteacher report",
+                title="Headteacher's report to the autumn AIM",
+                reference="https://docs.example/alder/aim-autumn-head-report",
+                submitted_by=head,
+                submitted_on=dt.date(2026, 10, 27),
+                due_on=dt.date(2026, 10, 29),
+            ),
+            HEAD,
+            meeting,
+        ),
+        mt.MeetingHeld: (
+            mt.MeetingHeld(
+                **common,
+                meeting_type="aim",
+                academic_year=YEAR,
+                term="autumn",
+                held_on=dt.date(2026, 11, 5),
+                attendees=[
+                    lead,
+                    head,
+                    mt.Person(subject="vice-chair@alder.example", role="chair_of_lgb"),
+                ],
+                scheme="ofsted-2019",
+                focus_areas=["quality_of_education", "behaviour_and_attitudes"],
+                area_judgements={"quality_of_education": "good"},
+                entitlement_days="1.00",
+            ),
+            LEAD,
+            meeting,
+        ),
+        mt.NotesDrafted: (
+            mt.NotesDrafted(
+                **common,
+                notes_id="b7e2c1f0-3a5d-4e8b-9c61-0d2f4a7e1b35",
+                revision=1,
+                author=lead,
+                drafted_on=dt.date(2026, 11, 6),
+            ),
+            LEAD,
+            meeting,
+        ),
+        mt.NotesApproved: (
+            mt.NotesApproved(
+                **common, notes_id="b7e2c1f0-3a5d-4e8b-9c61-0d2f4a7e1b35", approver=head
+            ),
+            HEAD,
+            meeting,
+        ),
+        mt.NotesCirculated: (
+            mt.NotesCirculated(
+                **common,
+                notes_id="b7e2c1f0-3a5d-4e8b-9c61-0d2f4a7e1b35",
+                circulated_on=dt.date(2026, 11, 10),
+                deadlines=[],
+            ),
+            LEAD,
+            meeting,
+        ),
+        mt.ActionRaised: (
+            mt.ActionRaised(
+                **common,
+                action_id=ACTION,
+                title="Phonics catch-up groups for year 2",
+                owner=head,
+                raised_on=dt.date(2026, 11, 5),
+                due_on=dt.date(2027, 1, 29),
+                area="quality_of_education",
+            ),
+            LEAD,
+            action,
+        ),
+        mt.ActionCarriedForward: (
+            mt.ActionCarriedForward(
+                trust_id=TRUST,
+                academy_id=ACADEMY,
+                action_id=ACTION,
+                from_meeting_id=MEETING,
+                to_meeting_id=NEXT_MEETING,
+                due_on=dt.date(2027, 3, 12),
+            ),
+            LEAD,
+            action,
+        ),
+        mt.ActionCompleted: (
+            mt.ActionCompleted(
+                **{**common, "meeting_id": NEXT_MEETING},
+                action_id=ACTION,
+                completed_on=dt.date(2027, 3, 5),
+            ),
+            HEAD,
+            action,
+        ),
+        mt.MeetingCancelled: (
+            mt.MeetingCancelled(
+                trust_id=TRUST,
+                academy_id=ACADEMY,
+                meeting_id=INTERIM_MEETING,
+                why="no_longer_required",
+                reason="interim_aim is for academies less than good; from 2027-04-19 Alder is not",
+            ),
+            LEAD,
+            f"meeting-{INTERIM_MEETING}",
+        ),
     }
 
 
@@ -322,7 +509,7 @@ def records(
             "headers": headers,
             "value": value,
         }
-    missing = {*acad.ACADEMIES_EVENTS, *ev.EVALUATIONS_EVENTS} - set(result)
+    missing = {*acad.ACADEMIES_EVENTS, *ev.EVALUATIONS_EVENTS, *mt.MEETINGS_EVENTS} - set(result)
     if missing:
         raise LookupError(f"no example for {sorted(m.EVENT_TYPE for m in missing)}")
     return result

@@ -38,11 +38,17 @@ from contracts.academies.v1 import (
 from contracts.base import EventPayload, EventRegistry
 from contracts.evaluations.v1 import ACADEMY_TOPIC as EVALUATIONS_TOPIC
 from contracts.evaluations.v1 import EVALUATIONS_EVENTS
+from contracts.meetings.v1 import ACADEMY_TOPIC as MEETINGS_ACADEMY_TOPIC
+from contracts.meetings.v1 import MEETINGS_EVENTS
+from contracts.meetings.v1 import TRUST_TOPIC as MEETINGS_TRUST_TOPIC
 
 REGISTRIES: dict[str, EventRegistry] = {
     "academies": ACADEMIES_EVENTS,
     "evaluations": EVALUATIONS_EVENTS,
+    "meetings": MEETINGS_EVENTS,
 }
+# Topics keyed by trust id; every other topic is keyed by academy id.
+TRUST_KEYED_TOPICS = frozenset({TRUST_TOPIC, MEETINGS_TRUST_TOPIC})
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SCHEMA_DIR = ROOT / "schemas"
@@ -56,10 +62,18 @@ def models() -> list[type[EventPayload]]:
 
 
 def topic_of(model: type[EventPayload]) -> str:
-    """The topic an event is published on."""
+    """The topic an event is published on (the first of ``topics_of``; its example's)."""
+    return topics_of(model)[0]
+
+
+def topics_of(model: type[EventPayload]) -> tuple[str, ...]:
+    """Every topic an event type may be published on: meetings' events go to
+    meetings.academy, or to meetings.trust when the meeting is trust-wide."""
     if model.EVENT_TYPE.startswith("evaluations."):
-        return EVALUATIONS_TOPIC
-    return TRUST_TOPIC if model in (TrustCreated, FrameworkAdopted) else ACADEMY_TOPIC
+        return (EVALUATIONS_TOPIC,)
+    if model.EVENT_TYPE.startswith("meetings."):
+        return (MEETINGS_ACADEMY_TOPIC, MEETINGS_TRUST_TOPIC)
+    return (TRUST_TOPIC,) if model in (TrustCreated, FrameworkAdopted) else (ACADEMY_TOPIC,)
 
 
 def file_name(model: type[EventPayload]) -> str:

@@ -97,6 +97,9 @@ SchemeRule = Literal["ofsted-2019", "ofsted-2025"]
 SafeguardingRule = Literal["met", "not_met"]
 EvaluationKindRule = Literal["self_evaluation", "trust_evaluation", "roundtable", "external_review"]
 ReviewRule = Literal["annual", "exceptional"]
+# How a meeting came to be scheduled, and why one was cancelled.
+MeetingOriginRule = Literal["cadence", "by_hand"]
+CancellationRule = Literal["no_longer_required", "by_hand"]
 
 TERMS: tuple[str, ...] = get_args(TermRule)
 RETURN_TYPES: tuple[str, ...] = get_args(ReturnTypeRule)
@@ -105,6 +108,10 @@ SCHEMES: tuple[str, ...] = get_args(SchemeRule)
 SAFEGUARDING_OUTCOMES: tuple[str, ...] = get_args(SafeguardingRule)
 EVALUATION_KINDS: tuple[str, ...] = get_args(EvaluationKindRule)
 REVIEWS: tuple[str, ...] = get_args(ReviewRule)
+MEETING_ORIGINS: tuple[str, ...] = get_args(MeetingOriginRule)
+CANCELLATIONS: tuple[str, ...] = get_args(CancellationRule)
+# Days of entitlement as a fixed-scale decimal (never a float): "1.00", "0.50".
+DAYS_PATTERN = r"^[0-9]{1,3}\.[0-9]{2}$"
 
 AcademicYearRule = Annotated[str, Field(pattern=ACADEMIC_YEAR_PATTERN)]
 HalfTermRule = Annotated[int, Field(ge=0, le=2)]
@@ -127,6 +134,11 @@ Scheme = Annotated[str, Rule(SchemeRule)]
 Safeguarding = Annotated[str, Rule(SafeguardingRule)]
 EvaluationKind = Annotated[str, Rule(EvaluationKindRule)]
 Review = Annotated[str, Rule(ReviewRule)]
+MeetingOrigin = Annotated[str, Rule(MeetingOriginRule)]
+Cancellation = Annotated[str, Rule(CancellationRule)]
+Days = Annotated[str, Field(pattern=DAYS_PATTERN)]
+# area ids on the scheme in force
+AreaIds = Annotated[list[Id], Field(max_length=limits.LIST_MAX)]
 # area id -> grade id on the scheme in force
 AreaGrades = Annotated[dict[Id, Id], Field(max_length=limits.LIST_MAX)]
 KpisRule = Annotated[dict[Id, float], Field(max_length=limits.LIST_MAX)]

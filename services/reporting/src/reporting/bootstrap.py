@@ -9,15 +9,16 @@ from contracts.academies.v1 import ACADEMIES_EVENTS, ACADEMY_TOPIC
 from contracts.evaluations.v1 import ACADEMY_TOPIC as EVALUATIONS_TOPIC
 from contracts.evaluations.v1 import EVALUATIONS_EVENTS
 
-from reporting.adapters.timeline_store import TimelineStore, schema_statements
-from reporting.entrypoints.grpc_api import SERVICE_NAME, registration
+from reporting.adapters.timeline_store import PostgresTimeline, TimelineStore, schema_statements
+from reporting.entrypoints.access import ACCESS, SERVICE_NAME
+from reporting.entrypoints.grpc_api import registration
 
 TIMELINE_CONSUMER = "reporting.timeline"
 TIMELINE_TOPICS = (ACADEMY_TOPIC, EVALUATIONS_TOPIC)
 
 
 def _registrations(context: ServiceContext) -> list[Registration]:
-    return [registration(context.pool, TimelineStore())]
+    return [registration(PostgresTimeline(context.pool, TimelineStore()))]
 
 
 def _consumers(context: ServiceContext) -> list[ConsumerSpec]:
@@ -38,4 +39,5 @@ SPEC = ServiceSpec(
     grpc_service_names=[SERVICE_NAME],
     registrations=_registrations,
     consumers=_consumers,
+    access=[ACCESS],
 )

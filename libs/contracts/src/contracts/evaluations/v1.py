@@ -6,6 +6,8 @@ Topic ``evaluations.academy``, keyed by academy id. Confidential material
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import Field
 
 from contracts import limits
@@ -112,6 +114,40 @@ class ConcernRaised(EventPayload):
     raised_with: Id = "chief_executive"
 
 
+class WrittenNotice(ContractModel):
+    """The chief executive's dated written notice of formal intervention (seed 004:
+    "the Principal and Chair of Governors will be notified in writing")."""
+
+    dated: dt.date
+    to_roles: list[Id] = Field(
+        max_length=limits.LIST_MAX,
+        description="who was notified, by role: the principal and the chair of the LGB",
+    )
+    reference: Reference = Field(description="the letter: a document reference or a link")
+
+
+class FormalInterventionStarted(EventPayload):
+    """The chief executive placed the academy under formal intervention. Meetings
+    (a monthly task group, seed 004) and support react to it."""
+
+    EVENT_TYPE = "evaluations.FormalInterventionStarted"
+
+    academy_id: Id
+    intervention_id: Id
+    started_on: dt.date
+    reason: Reason
+    notice: WrittenNotice
+
+
+class FormalInterventionEnded(EventPayload):
+    EVENT_TYPE = "evaluations.FormalInterventionEnded"
+
+    academy_id: Id
+    intervention_id: Id
+    ended_on: dt.date
+    reason: Reason
+
+
 EVALUATIONS_EVENTS = EventRegistry(
     EvaluationJudged,
     PhaseProposed,
@@ -119,4 +155,6 @@ EVALUATIONS_EVENTS = EventRegistry(
     PhaseProposalRejected,
     PhaseChanged,
     ConcernRaised,
+    FormalInterventionStarted,
+    FormalInterventionEnded,
 )

@@ -37,7 +37,6 @@ class AcademyState:
     date_joined: dt.date
     new_to_trust: bool
     date_left: dt.date | None = None
-    version: int = 0
 
     @property
     def is_open(self) -> bool:
@@ -175,6 +174,6 @@ def decide_leave(state: AcademyState | None, command: RecordAcademyLeft) -> list
             trust_id=academy.trust_id,
             academy_id=academy.academy_id,
             date_left=date_left,
-            reason=values.require_text(command.reason, "reason", 1000),
+            reason=values.require_text(command.reason, "reason", values.REASON_MAX),
         )
     ]

@@ -8,16 +8,11 @@ A revised plan or statement is a new revision; earlier ones stay readable.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from chassis.errors import InvalidArgument
-from contracts.academies.v1 import (
-    ImprovementPlanSubmitted,
-    Period,
-    Priority,
-    SelfEvaluationSubmitted,
-)
+from contracts import limits
+from contracts.academies.v1 import ImprovementPlanSubmitted, Priority, SelfEvaluationSubmitted
 from contracts.base import EventPayload
 from trust_frameworks.schemes import JudgementScheme
 
@@ -42,11 +37,6 @@ class SubmitSelfEvaluation:
     area_judgements: dict[str, str]
 
 
-def _year_start(academic_year: str) -> dt.date:
-    values.require_period(Period(academic_year=academic_year, term="autumn", half_term=0))
-    return dt.date(int(academic_year[:4]), 9, 1)
-
-
 def decide_plan(
     academy: AcademyState | None,
     command: SubmitImprovementPlan,
@@ -55,8 +45,7 @@ def decide_plan(
     framework_version: int = 1,
 ) -> list[EventPayload]:
     open_academy = require_open(academy, command.academy_id)
-    start = _year_start(command.academic_year)
-    end = dt.date(start.year + 1, 8, 31)
+    start, end = values.academic_year_bounds(command.academic_year)
     if not command.priorities:
         raise InvalidArgument("a plan needs at least one priority")
     if len(command.priorities) > MAX_PRIORITIES:
@@ -103,7 +92,7 @@ def decide_self_evaluation(
     framework_version: int = 1,
 ) -> list[EventPayload]:
     open_academy = require_open(academy, command.academy_id)
-    _year_start(command.academic_year)
+    values.academic_year_bounds(command.academic_year)
     for area_id, grade_id in command.area_judgements.items():
         if scheme.area(area_id) is None:
             raise InvalidArgument(f"area {area_id!r} is not in {scheme.id}")
@@ -115,7 +104,7 @@ def decide_self_evaluation(
             academy_id=open_academy.academy_id,
             academic_year=command.academic_year,
             revision=current_revision + 1,
-            summary=values.require_text(command.summary, "summary", 20_000),
+            summary=values.require_text(command.summary, "summary", limits.SUMMARY_MAX),
             area_judgements=dict(sorted(command.area_judgements.items())),
             scheme=scheme.id,
             framework_version=framework_version,

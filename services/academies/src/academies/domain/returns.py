@@ -11,9 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from contracts.values import TERMS, academic_year_of, academic_year_start
 from trust_frameworks.model import DataDrop, Framework
-
-TERMS = ("autumn", "spring", "summer")
 
 
 class ReturnStatus(StrEnum):
@@ -43,15 +42,6 @@ class DueReturn:
     submitted_on: dt.date | None
 
 
-def academic_year_of(day: dt.date) -> int:
-    """The start year of the academic year (September to August) holding ``day``."""
-    return day.year if day.month >= 9 else day.year - 1
-
-
-def year_label(start: int) -> str:
-    return f"{start}/{(start + 1) % 100:02d}"
-
-
 def _periods(drop: DataDrop) -> list[tuple[str, int, int]]:
     """(term, half_term, which half ends the period) for each period of a drop."""
     if drop.cadence == "termly":
@@ -68,8 +58,8 @@ def returns_due(
     date_left: dt.date | None,
     submitted: list[SubmittedReturn],
 ) -> list[DueReturn]:
-    start = academic_year_of(as_of)
-    label = year_label(start)
+    label = academic_year_of(as_of)
+    start = academic_year_start(label)
     by_slot = {
         (s.return_type, s.academic_year, s.term, s.half_term): s.submitted_on for s in submitted
     }

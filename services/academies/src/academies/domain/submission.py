@@ -23,7 +23,7 @@ class Revision:
     revision: int
     values: DataValues
     recorded_by: Actor
-    recorded_at: dt.datetime
+    recorded_at: dt.datetime | None  # None for a revision just decided, until it is stored
     reason: str = ""
 
 
@@ -59,7 +59,7 @@ class CorrectSubmission:
 
 
 def evolve(
-    state: SubmissionState | None, event: EventPayload, actor: Actor, at: dt.datetime
+    state: SubmissionState | None, event: EventPayload, actor: Actor, at: dt.datetime | None
 ) -> SubmissionState | None:
     if isinstance(event, DataSubmitted):
         return SubmissionState(
@@ -131,6 +131,6 @@ def decide_correct(
             submission_id=submission.submission_id,
             revision=len(submission.revisions) + 1,
             values=corrected,
-            reason=values.require_text(command.reason, "reason", 1000),
+            reason=values.require_text(command.reason, "reason", values.REASON_MAX),
         )
     ]

@@ -9,6 +9,7 @@ from typing import Any
 
 from chassis.envelope import Actor
 from chassis.errors import AlreadyExists, DomainError, InvalidArgument, NotFound
+from contracts import limits
 from contracts.academies.v1 import FrameworkAdopted, TrustCreated
 from contracts.base import EventPayload
 from trust_frameworks.loader import FrameworkError, parse_framework
@@ -24,7 +25,6 @@ class TrustState:
     framework_document: dict[str, Any] | None = None
     framework_version: int = 0
     based_on_preset: str = ""
-    version: int = 0
     created_by: Actor | None = None  # who created the trust (the TrustCreated event's actor)
 
     @cached_property
@@ -53,14 +53,13 @@ def evolve(
 ) -> TrustState | None:
     """Fold one event into the trust; ``actor`` is who caused it (from its envelope)."""
     if isinstance(event, TrustCreated):
-        return TrustState(event.trust_id, event.name, version=1, created_by=actor)
+        return TrustState(event.trust_id, event.name, created_by=actor)
     if isinstance(event, FrameworkAdopted) and state is not None:
         return replace(
             state,
             framework_document=event.document,
             framework_version=event.version,
             based_on_preset=event.based_on_preset,
-            version=state.version + 1,
         )
     return state
 
@@ -99,7 +98,7 @@ def decide_create(
             f"framework {command.framework!r} is not a known framework; "
             f"presets: {', '.join(sorted(presets))}"
         )
-    trust_id = values.require_text(command.trust_id, "trust_id", 64)
+    trust_id = values.require_text(command.trust_id, "trust_id", limits.ID_MAX)
     return [
         TrustCreated(
             trust_id=trust_id,

@@ -8,13 +8,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from chassis.errors import InvalidArgument
+from contracts import limits
+from contracts import values as school_year
 from contracts.academies.v1 import DataValues, Period
+from contracts.values import TERMS as TERMS  # the school year's rules, defined once
 
 URN_PATTERN = re.compile(r"^\d{6}$")
-ACADEMIC_YEAR_PATTERN = re.compile(r"^(\d{4})/(\d{2})$")
-TERMS = ("autumn", "spring", "summer")
 PHASES_OF_EDUCATION = (
     "nursery",
     "primary",
@@ -26,8 +29,11 @@ PHASES_OF_EDUCATION = (
     "alternative_provision",
 )
 RETURN_TYPES = ("termly_kpi", "half_termly_data_drop", "annual_summary")
-MAX_KPIS = 100
-MAX_KPI_NAME = 64
+MAX_KPIS = limits.LIST_MAX
+MAX_KPI_NAME = limits.ID_MAX
+# Stricter than the published limits.REASON_MAX (2,000): what the service has
+# always allowed for a correction's or a departure's reason.
+REASON_MAX = 1_000
 
 # DfE Progress 8 bands. The DfE assigns a band from the score and its
 # confidence interval; without the interval we refuse only what no interval
@@ -44,7 +50,20 @@ def require_urn(urn: str) -> str:
     return urn
 
 
-def require_text(value: str, field: str, max_length: int = 200) -> str:
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def checked(rule: Callable[[T], R], value: T) -> R:
+    """A shared value rule (contracts.values) applied: its ValueError becomes
+    INVALID_ARGUMENT with the same message."""
+    try:
+        return rule(value)
+    except ValueError as error:
+        raise InvalidArgument(str(error)) from None
+
+
+def require_text(value: str, field: str, max_length: int = limits.NAME_MAX) -> str:
     value = value.strip()
     if not value:
         raise InvalidArgument(f"{field} must not be empty")
@@ -70,20 +89,15 @@ def require_date(value: str, field: str) -> dt.date:
         ) from error
 
 
+def academic_year_bounds(academic_year: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a well-formed academic year (1 September to 31 August)."""
+    return checked(school_year.academic_year_bounds, academic_year)
+
+
 def require_period(period: Period) -> Period:
-    match = ACADEMIC_YEAR_PATTERN.match(period.academic_year)
-    if not match:
-        raise InvalidArgument(f"academic_year must look like 2026/27, got {period.academic_year!r}")
-    start, end = int(match.group(1)), int(match.group(2))
-    if (start + 1) % 100 != end:
-        raise InvalidArgument(
-            f"academic_year {period.academic_year!r} must span consecutive years, "
-            f"e.g. {start}/{(start + 1) % 100:02d}"
-        )
-    if period.term not in TERMS:
-        raise InvalidArgument(f"term must be one of {', '.join(TERMS)}, got {period.term!r}")
-    if period.half_term not in (0, 1, 2):
-        raise InvalidArgument(f"half_term must be 0 (whole term), 1 or 2, got {period.half_term}")
+    checked(school_year.academic_year_start, period.academic_year)
+    checked(school_year.require_term, period.term)
+    checked(school_year.require_half_term, period.half_term)
     return period
 
 

@@ -5,10 +5,6 @@ Updated by an idempotent consumer (never by reading the academies database).
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
-from typing import Any
-
 import asyncpg
 from chassis.consumer import PoisonMessage
 from chassis.envelope import EventEnvelope
@@ -22,6 +18,7 @@ from contracts.academies.v1 import (
     SubmissionCorrected,
 )
 from contracts.base import UnknownEventType
+from contracts.values import TERMS
 from pydantic import ValidationError
 from trust_frameworks.model import Framework
 
@@ -48,19 +45,12 @@ SCHEMA = [
     """,
     "CREATE INDEX IF NOT EXISTS submission_facts_latest ON submission_facts "
     "(academy_id, academic_year DESC, term_order DESC, half_term DESC)",
-    """
-    CREATE TABLE IF NOT EXISTS concern_notes (
-        concern_id text PRIMARY KEY, academy_id text NOT NULL, trust_id text NOT NULL,
-        text text NOT NULL, raised_by text NOT NULL, raised_by_role text NOT NULL,
-        raised_at timestamptz NOT NULL DEFAULT now()
-    )
-    """,
 ]
 
-# The page key of an academy's concerns: when raised, then the concern id.
-CONCERN_KEY = (dt.datetime, str)
 
-_TERM_ORDER = {"autumn": 1, "spring": 2, "summer": 3}
+def _term_order(term: str) -> int:
+    """Autumn 1, spring 2, summer 3: the school year's order (contracts.values)."""
+    return TERMS.index(term) + 1
 
 
 async def project_academies_event(conn: asyncpg.Connection, envelope: EventEnvelope) -> None:
@@ -113,7 +103,7 @@ async def project_academies_event(conn: asyncpg.Connection, envelope: EventEnvel
             event.submission_id,
             event.academy_id,
             event.period.academic_year,
-            _TERM_ORDER[event.period.term],
+            _term_order(event.period.term),
             event.period.term,
             event.period.half_term,
             event.values.progress8_band,
@@ -181,56 +171,24 @@ async def latest_data(conn: asyncpg.Connection, academy_id: str) -> LatestData |
     return LatestData(**dict(row.items())) if row else None
 
 
-async def save_concern(
-    conn: asyncpg.Connection,
-    concern_id: str,
-    academy_id: str,
-    trust_id: str,
-    text: str,
-    raised_by: str,
-    role: str,
-) -> asyncpg.Record | None:
-    """Keep a concern's text; None when its id is taken already."""
-    row: asyncpg.Record | None = await conn.fetchrow(
-        "INSERT INTO concern_notes (concern_id, academy_id, trust_id, text, raised_by, raised_by_role) "
-        "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (concern_id) DO NOTHING RETURNING *",
-        concern_id,
-        academy_id,
-        trust_id,
-        text,
-        raised_by,
-        role,
-    )
-    return row
+class PostgresFacts:
+    """The register facts, frameworks and latest data (the ports of the same name)."""
 
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
 
-async def concern(conn: asyncpg.Connection, concern_id: str) -> asyncpg.Record | None:
-    row: asyncpg.Record | None = await conn.fetchrow(
-        "SELECT * FROM concern_notes WHERE concern_id = $1", concern_id
-    )
-    return row
+    async def academy(self, academy_id: str) -> AcademyFacts | None:
+        async with self._pool.acquire() as conn:
+            return await academy(conn, academy_id)
 
+    async def open_academies(self, trust_id: str) -> list[AcademyFacts]:
+        async with self._pool.acquire() as conn:
+            return await open_academies(conn, trust_id)
 
-def concern_key(row: Any) -> tuple[dt.datetime, str]:
-    return row["raised_at"], row["concern_id"]
+    async def framework(self, trust_id: str) -> TrustFramework | None:
+        async with self._pool.acquire() as conn:
+            return await trust_framework(conn, trust_id)
 
-
-async def concerns(
-    conn: asyncpg.Connection,
-    academy_id: str,
-    after: Sequence[object] | None = None,
-    limit: int | None = None,
-) -> list[asyncpg.Record]:
-    """The academy's concerns, oldest first, after the ``concern_key`` ``after``."""
-    at, concern_id = after if after is not None else (None, None)
-    return list(
-        await conn.fetch(
-            "SELECT * FROM concern_notes WHERE academy_id = $1 "
-            "AND ($2::timestamptz IS NULL OR (raised_at, concern_id) > ($2::timestamptz, $3::text)) "
-            "ORDER BY raised_at, concern_id LIMIT $4",
-            academy_id,
-            at,
-            concern_id,
-            limit,
-        )
-    )
+    async def latest(self, academy_id: str) -> LatestData | None:
+        async with self._pool.acquire() as conn:
+            return await latest_data(conn, academy_id)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
-from chassis.envelope import EventEnvelope
+from chassis.envelope import Actor, EventEnvelope
 from contracts.evaluations.v1 import (
     PhaseChanged,
     PhaseProposalRejected,
@@ -20,8 +20,8 @@ from contracts.evaluations.v1 import (
     PhaseProposed,
 )
 
-# The inbox's page key: when proposed, then academy and proposal id (unique).
-OPEN_PROPOSAL_KEY = (dt.datetime, str, str)
+from evaluations.application.ports import OpenProposal
+from evaluations.domain.state import Proposal
 
 _DECIDED = {
     PhaseChanged.EVENT_TYPE: "confirmed",
@@ -109,6 +109,7 @@ async def apply(conn: asyncpg.Connection, appended: Sequence[EventEnvelope]) -> 
 
 
 def open_proposal_key(row: Any) -> tuple[dt.datetime, str, str]:
+    """The row's page key (application.ports.open_proposal_key, on a row)."""
     return row["proposed_at"], row["academy_id"], row["proposal_id"]
 
 
@@ -139,3 +140,39 @@ async def open_proposals(
             limit,
         )
     )
+
+
+def _open_proposal(row: Any) -> OpenProposal:
+    proposal = Proposal(
+        proposal_id=row["proposal_id"],
+        academy_id=row["academy_id"],
+        subject=row["subject"],
+        current_phase=row["current_phase"],
+        proposed_phase=row["proposed_phase"],
+        reason=row["reason"],
+        review=row["review"],
+        proposed_by=Actor(subject=row["proposed_by"], role=row["proposed_by_role"]),
+        status=row["status"],
+    )
+    return OpenProposal(proposal, row["academy_name"], row["proposed_at"])
+
+
+class PostgresProposalView:
+    """The proposal view port (application.ports.ProposalViewPort) on PostgreSQL."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    async def record(self, conn: asyncpg.Connection, appended: Sequence[EventEnvelope]) -> None:
+        await apply(conn, appended)
+
+    async def open_proposals(
+        self,
+        trust_id: str,
+        only: Sequence[str] | None,
+        after: Sequence[object] | None,
+        limit: int,
+    ) -> list[OpenProposal]:
+        async with self._pool.acquire() as conn:
+            rows = await open_proposals(conn, trust_id, only, after, limit)
+        return [_open_proposal(row) for row in rows]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from chassis.auth import Principal, Role
@@ -13,6 +13,7 @@ from chassis.errors import (
     NotFound,
     PermissionDenied,
 )
+from contracts import values
 from contracts.base import EventPayload
 from contracts.evaluations.v1 import (
     ActorRef,
@@ -23,6 +24,8 @@ from contracts.evaluations.v1 import (
     PhaseProposalWithdrawn,
     PhaseProposed,
 )
+from contracts.rules import REVIEWS
+from contracts.values import TERMS as TERMS  # re-exported: the terms a judgement may name
 
 from evaluations.domain.facts import AcademyFacts, TrustFramework, area_applies
 from evaluations.domain.state import EvaluationState, Proposal
@@ -35,9 +38,6 @@ KINDS: dict[str, tuple[Role, ...]] = {
     "roundtable": (Role.CHIEF_EXECUTIVE, Role.IMPROVEMENT_LEAD),
     "external_review": (Role.IMPROVEMENT_LEAD, Role.CHIEF_EXECUTIVE),
 }
-REVIEWS = ("annual", "exceptional")
-TERMS = ("autumn", "spring", "summer")
-_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,14 @@ def _require_text(value: str, field: str) -> str:
     if not value.strip():
         raise InvalidArgument(f"{field} must not be empty")
     return value.strip()
+
+
+def _value(rule: Callable[[str], object], value: str) -> None:
+    """A shared value rule (contracts.values): its ValueError is INVALID_ARGUMENT."""
+    try:
+        rule(value)
+    except ValueError as error:
+        raise InvalidArgument(str(error)) from None
 
 
 def _require_kind(principal: Principal, kind: str) -> None:
@@ -144,13 +152,8 @@ def decide_judge(
 ) -> list[EventPayload]:
     open_academy = require_open_academy(academy, command.academy_id)
     _require_kind(principal, command.kind)
-    match = _YEAR.match(command.academic_year)
-    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-        raise InvalidArgument(
-            f"academic_year must look like 2026/27, got {command.academic_year!r}"
-        )
-    if command.term not in TERMS:
-        raise InvalidArgument(f"term must be one of {', '.join(TERMS)}, got {command.term!r}")
+    _value(values.academic_year_start, command.academic_year)
+    _value(values.require_term, command.term)
     scheme = trust.framework.scheme
     if not command.judgements:
         raise InvalidArgument("an evaluation needs at least one judged area")
@@ -199,7 +202,7 @@ def decide_propose(
     if command.subject is not None and not framework.phases_per_subject:
         raise InvalidArgument("this trust's framework does not phase academies per subject")
     if command.review not in REVIEWS:
-        raise InvalidArgument(f"review must be annual or exceptional, got {command.review!r}")
+        raise InvalidArgument(f"review must be {' or '.join(REVIEWS)}, got {command.review!r}")
     if state.open_proposal(command.subject) is not None:
         raise FailedPrecondition(
             "a proposal for this academy"

@@ -7,7 +7,6 @@ Inserts are keyed by event id, so applying an event twice changes nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Sequence
 
@@ -17,8 +16,6 @@ from chassis.envelope import EventEnvelope
 from reporting.domain.timeline import TimelineEntry, entry_for
 
 LIVE_SCHEMA = "public"
-# The page key of a timeline: when it happened, then the source feed and position.
-TIMELINE_KEY = (dt.datetime, str, int)
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -50,10 +47,6 @@ def _table(schema: str) -> str:
     if not _IDENTIFIER.match(schema):
         raise ValueError(f"not a schema name: {schema!r}")
     return f"{schema}.timeline_entries"
-
-
-def timeline_key(entry: TimelineEntry) -> tuple[dt.datetime, str, int]:
-    return entry.occurred_at, entry.source_service, entry.global_position
 
 
 class TimelineStore:
@@ -121,3 +114,25 @@ class TimelineStore:
             "ORDER BY academy_id, occurred_at, source_service, global_position"
         )
         return [TimelineEntry(**dict(row.items())) for row in rows]
+
+
+class PostgresTimeline:
+    """The timeline port (application.timeline.TimelinePort) on the live model."""
+
+    def __init__(self, pool: asyncpg.Pool, store: TimelineStore) -> None:
+        self._pool = pool
+        self._store = store
+
+    async def trust_of(self, academy_id: str) -> str | None:
+        async with self._pool.acquire() as conn:
+            return await self._store.trust_of(conn, academy_id)
+
+    async def page(
+        self,
+        academy_id: str,
+        with_confidential: bool,
+        after: Sequence[object] | None,
+        limit: int,
+    ) -> list[TimelineEntry]:
+        async with self._pool.acquire() as conn:
+            return await self._store.page(conn, academy_id, with_confidential, after, limit)

@@ -3,6 +3,12 @@
 Pure: which academy an event concerns and a one-line summary a person can
 read. Events the projection does not know still appear, summarised by type,
 so a new event from any service is never silently missing.
+
+Meetings' summaries say what happened, when and who took part, never what was
+said: notes are confidential and no event carries their text; of the free text
+a meetings event does carry, only an action's short title (which the contract
+marks as not note text) is shown; reasons and paper titles are not. A
+trust-wide meeting (no academy) has no academy timeline.
 """
 
 from __future__ import annotations
@@ -11,7 +17,9 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from chassis.auth import Role
 from chassis.envelope import EventEnvelope
 
 
@@ -51,7 +59,126 @@ def _values(payload: dict[str, Any]) -> str:
     return ", ".join(parts) or "no values"
 
 
+ENGLAND = ZoneInfo("Europe/London")
+# How a role reads in a sentence.
+_ROLE_NAMES = {"chair_of_lgb": "chair of the LGB"}
+
+
+def _words(identifier: str) -> str:
+    return identifier.replace("_", " ")
+
+
+def _role(role: str) -> str:
+    return _ROLE_NAMES.get(role, _words(role))
+
+
+def _person(person: dict[str, Any]) -> str:
+    return f"{person['subject']} ({_role(person['role'])})"
+
+
+def _local(moment: str) -> str:
+    """A published instant as England's date and time, e.g. 2026-11-03 09:30."""
+    return f"{dt.datetime.fromisoformat(moment).astimezone(ENGLAND):%Y-%m-%d %H:%M}"
+
+
+def _grades(grades: dict[str, str]) -> str:
+    return ", ".join(f"{_words(a)}: {_words(g)}" for a, g in grades.items())
+
+
+def _deadline(deadline: dict[str, Any]) -> str:
+    met = "met" if deadline["met"] else f"missed (delivered {deadline['delivered_on']})"
+    return (
+        f"{deadline['document']} to the {_role(deadline['to_role'])} by {deadline['due_on']} {met}"
+    )
+
+
+def _meeting(event_type: str, payload: dict[str, Any]) -> str | None:
+    """A meetings event's line: no reason, paper title or reference, no note text."""
+    match event_type:
+        case "meetings.MeetingScheduled":
+            how = "by hand"
+            if payload["origin"] == "cadence":
+                slot = payload.get("cadence_slot")
+                how = "by the framework's cadence" + (
+                    f" (meeting {slot} of the year)" if slot else ""
+                )
+            return (
+                f"Meeting scheduled: {_words(payload['meeting_type'])} on "
+                f"{_local(payload['scheduled_for'])} ({payload['duration_minutes']} minutes), "
+                f"{payload['term']} {payload['academic_year']}, {how}"
+            )
+        case "meetings.MeetingRescheduled":
+            return (
+                f"Meeting moved from {_local(payload['old_scheduled_for'])} "
+                f"to {_local(payload['scheduled_for'])}"
+            )
+        case "meetings.MeetingCancelled":
+            why = "no longer required" if payload["why"] == "no_longer_required" else "by hand"
+            return f"Meeting cancelled ({why})"
+        case "meetings.ApologiesGiven":
+            substitute = payload.get("substitute")
+            instead = (
+                f"; {_person(substitute)} attends instead" if substitute else "; no substitute"
+            )
+            return f"Apologies from {_person(payload['attendee'])}{instead}"
+        case "meetings.PaperSubmitted":
+            late = " (late)" if payload["submitted_on"] > payload["due_on"] else ""
+            return (
+                f"Paper submitted: {payload['paper']} by {_person(payload['submitted_by'])} "
+                f"on {payload['submitted_on']}, due {payload['due_on']}{late}"
+            )
+        case "meetings.MeetingHeld":
+            focus = ", ".join(_words(a) for a in payload["focus_areas"]) or "none"
+            judged = (
+                f"; judged {_grades(payload['area_judgements'])}"
+                if payload.get("area_judgements")
+                else ""
+            )
+            return (
+                f"Meeting held: {_words(payload['meeting_type'])} on {payload['held_on']}, "
+                f"{len(payload['attendees'])} attending; focus {focus}{judged}; "
+                f"{payload['entitlement_days']} entitlement days"
+            )
+        case "meetings.NotesDrafted":
+            return (
+                f"Notes drafted (revision {payload['revision']}) by "
+                f"{_person(payload['author'])} on {payload['drafted_on']}"
+            )
+        case "meetings.NotesApproved":
+            return f"Notes approved by {_person(payload['approver'])}"
+        case "meetings.NotesCirculated":
+            deadlines = "; ".join(_deadline(d) for d in payload.get("deadlines") or [])
+            return f"Notes circulated on {payload['circulated_on']}" + (
+                f": {deadlines}" if deadlines else ""
+            )
+        case "meetings.ActionRaised":
+            area = f" ({_words(payload['area'])})" if payload.get("area") else ""
+            return (
+                f"Action raised: {payload['title']}{area}, owner {_person(payload['owner'])}, "
+                f"due {payload['due_on']}"
+            )
+        case "meetings.ActionCompleted":
+            return f"Action completed on {payload['completed_on']}"
+        case "meetings.ActionCarriedForward":
+            return f"Action carried forward to a later meeting, due {payload['due_on']}"
+    return None
+
+
 def summarize(event_type: str, payload: dict[str, Any]) -> str:
+    try:
+        return _summary(event_type, payload)
+    except (KeyError, TypeError, ValueError):
+        # A payload the line cannot be made from (the consumer checks each event
+        # against its contract first, so this is a contract this code predates):
+        # the entry still appears, by its type, rather than stop the projection.
+        return event_type.split(".", 1)[-1]
+
+
+def _summary(event_type: str, payload: dict[str, Any]) -> str:
+    if event_type.startswith("meetings."):
+        line = _meeting(event_type, payload)
+        if line is not None:
+            return line
     match event_type:
         case "academies.AcademyRegistered":
             return f"Registered {payload['name']} (URN {payload['urn']}), joined {payload['date_joined']}"
@@ -108,12 +235,23 @@ def summarize(event_type: str, payload: dict[str, Any]) -> str:
             return f"Proposal withdrawn: {payload['reason']}"
         case "evaluations.ConcernRaised":
             return "A concern was raised with the chief executive (confidential)"
+        case "evaluations.FormalInterventionStarted":
+            notice = payload["notice"]
+            to = " and ".join(f"the {_role(r)}" for r in notice["to_roles"]) or "nobody"
+            return (
+                f"Formal intervention started on {payload['started_on']}: {payload['reason']}; "
+                f"written notice dated {notice['dated']} ({notice['reference']}) to {to}"
+            )
+        case "evaluations.FormalInterventionEnded":
+            return f"Formal intervention ended on {payload['ended_on']}: {payload['reason']}"
         case _:
             return event_type.split(".", 1)[-1]
 
 
-# Shown only to roles that may read confidential material (see the API).
+# Shown only to roles that may read confidential material: the chief executive
+# and the improvement leads, who may read the concerns themselves in evaluations.
 CONFIDENTIAL_EVENTS = frozenset({"evaluations.ConcernRaised"})
+CONFIDENTIAL_READERS = frozenset({Role.CHIEF_EXECUTIVE, Role.IMPROVEMENT_LEAD})
 
 
 def entry_for(envelope: EventEnvelope) -> TimelineEntry | None:

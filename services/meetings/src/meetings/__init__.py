@@ -1,0 +1,1 @@
+"""The meetings service: meetings by cadence and by hand, papers, notes, actions."""

@@ -1,0 +1,107 @@
+"""Access matrix: every reporting RPC x every role x own / other academy,
+generated from the service's access table (reporting.entrypoints.access).
+
+'Allowed' means the call got past authorisation; 'denied' means
+PERMISSION_DENIED. Reporting only reads, so every example is side-effect free.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import grpc
+import pytest
+from chassis.access import Access, Scope
+from chassis.auth import TRUST_WIDE_ROLES, Role
+from reporting.entrypoints.access import ACCESS
+from trust.academies.v1 import academies_pb2 as apb
+from trust.reporting.v1 import reporting_pb2 as rpb
+from trust_local.clients import eventually
+
+ROLES = [r for r in Role if r is not Role.SERVICE]
+RPCS = sorted(m.name for m in rpb.DESCRIPTOR.services_by_name["ReportingService"].methods)
+
+# RPC -> request for (trust id, academy id): one set of examples.
+EXAMPLES: dict[str, Callable[[str, str], Any]] = {
+    "GetAcademyTimeline": lambda _t, academy_id: rpb.GetAcademyTimelineRequest(
+        academy_id=academy_id, page_size=1
+    ),
+}
+
+
+def denied_by_table(rule: Access, role: Role, where: str) -> bool:
+    """Outside the row everywhere; inside it, never on one's own academy, and on
+    another academy of the trust unless one's reach is the whole trust."""
+    if role not in rule.roles:
+        return True
+    if where == "own":
+        return False
+    return rule.scope is Scope.TRUST or role not in TRUST_WIDE_ROLES
+
+
+def test_every_rpc_has_a_row_and_an_example():
+    assert ACCESS.rpcs() == RPCS
+    assert sorted(EXAMPLES) == RPCS
+
+
+@pytest.fixture(scope="module")
+def timeline_trust():
+    return {}
+
+
+async def _setup(clients, store):
+    if store:
+        return store
+    trust_id = f"r-{uuid.uuid4().hex[:8]}"
+    ceo = clients.caller("ceo@r", Role.CHIEF_EXECUTIVE, trust_id)
+    await clients.academies.CreateTrust(
+        apb.CreateTrustRequest(trust_id=trust_id, name="R", framework="seed-003-aspire"),
+        metadata=ceo.metadata,
+    )
+    ids = []
+    for urn in ("600001", "600002"):
+        academy = await clients.academies.RegisterAcademy(
+            apb.RegisterAcademyRequest(
+                trust_id=trust_id,
+                urn=urn,
+                name=f"R{urn}",
+                phase_of_education="primary",
+                local_authority="Kent",
+                date_joined="2020-09-01",
+            ),
+            metadata=ceo.metadata,
+        )
+        ids.append(academy.academy_id)
+    # Wait until reporting's timeline knows both academies (it learns them from Kafka).
+    for academy_id in ids:
+        await eventually(
+            lambda academy_id=academy_id: clients.reporting.GetAcademyTimeline(
+                rpb.GetAcademyTimelineRequest(academy_id=academy_id), metadata=ceo.metadata
+            )
+        )
+    store.update(trust_id=trust_id, own=ids[0], other=ids[1])
+    return store
+
+
+@pytest.mark.parametrize("rpc", RPCS)
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+async def test_access_matrix(clients, timeline_trust, rpc, role):
+    setup = await _setup(clients, timeline_trust)
+    rule = ACCESS.rule(rpc)
+    caller = clients.caller(f"{role.value}@r", role, setup["trust_id"], [setup["own"]])
+    for where in ("own", "other"):
+        trust_id = "another-trust" if where == "other" and rule.scope is Scope.TRUST else None
+        request = EXAMPLES[rpc](trust_id or setup["trust_id"], setup[where])
+        try:
+            await getattr(clients.reporting, rpc)(request, metadata=caller.metadata)
+            code = grpc.StatusCode.OK
+        except grpc.aio.AioRpcError as error:
+            code = error.code()
+            assert code == grpc.StatusCode.PERMISSION_DENIED, (
+                f"{rpc} as {role} on {where}: {code} {error.details()}"
+            )
+        denied = code == grpc.StatusCode.PERMISSION_DENIED
+        expected = denied_by_table(rule, role, where)
+        assert denied == expected, f"{rpc} as {role} on {where}: {code}, expected denied={expected}"
