@@ -76,3 +76,13 @@ async def test_event_store_and_relay_on_real_postgres_and_apache_kafka():
         await consumer.stop()
         assert EventEnvelope.from_json_bytes(record.value).event_type == "test.E"
         await pool.close()
+
+
+def test_compose_runs_every_service_and_creates_every_topic_they_publish():
+    from trust_local.launcher import SERVICES, published_topics
+
+    text = (ROOT / "docker-compose.yml").read_text()
+    for service in SERVICES:
+        assert f"python\", \"-m\", \"{service}.entrypoints.main\"" in text, service
+    for topic in published_topics():
+        assert f"{topic}:" in text and f"{topic}.dlq:1" in text, f"kafka-topics lacks {topic}"

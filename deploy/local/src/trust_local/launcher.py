@@ -7,6 +7,7 @@ in this process, and each service as its own OS process on a free port.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import secrets
@@ -26,13 +27,11 @@ SERVICES = ("academies", "evaluations", "reporting")
 PARTITIONS = 8  # per topic: room for parallel consumers, keyed so order holds per academy
 
 
-def published_topics() -> list[str]:
+def published_topics(services: Sequence[str] = SERVICES) -> list[str]:
     """Every topic the services publish to, as their specs declare them (the mock
     broker has no admin API, so the launcher creates them, and their .dlq topics)."""
-    from academies.bootstrap import SPEC as ACADEMIES
-    from evaluations.bootstrap import SPEC as EVALUATIONS
-
-    return sorted({topic for spec in (ACADEMIES, EVALUATIONS) for topic in spec.topics})
+    specs = [importlib.import_module(f"{name}.bootstrap").SPEC for name in services]
+    return sorted({topic for spec in specs for topic in spec.topics})
 
 
 @dataclass
