@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from chassis.auth import Principal, Role
+from chassis.auth import TRUST_WIDE_ROLES, Principal, Role
 from chassis.errors import PermissionDenied
 
 
@@ -41,6 +41,20 @@ class Access:
 
     def require_academy(self, principal: Principal, trust_id: str, academy_id: str) -> None:
         principal.require_academy(trust_id, academy_id, self.action)
+
+    def denies(self, role: Role, on_own: bool) -> bool | None:
+        """What this row promises a caller in ``role``: denied on their own target
+        (academy, trust) or on another one? None where there is no other target
+        (a row about the caller). Access-matrix tests assert every case of it."""
+        if not on_own and self.scope is Scope.CALLER:
+            return None
+        if role not in self.roles:
+            return True
+        if on_own:
+            return False
+        if self.scope is Scope.TRUST:
+            return True  # another trust: nobody reaches it
+        return role not in TRUST_WIDE_ROLES
 
 
 def allow(action: str, scope: Scope, roles: Iterable[Role]) -> Access:
