@@ -38,6 +38,13 @@ def test_demo_once_plays_the_scenario_and_exits_cleanly():
     assert "PhaseChanged: (none) -> " in out and "confirmed by chair@board.demo-trust.org" in out
     assert "evaluations.PhaseChanged" in out
     assert "confirming a proposal that was already decided" in out
+    # Meetings: a seed 000 AIM cycle and a seed 004 Note of Visit.
+    assert "latest achievement data  due" in out and "  late" in out
+    assert "refused as expected: circulating before approval" in out
+    assert "notes approved by headteacher, chair_of_lgb, then circulated" in out
+    assert re.search(r"overdue as of \d{4}-\d{2}-\d{2}: 'Share the phonics catch-up plan'", out)
+    assert re.search(r"Note of Visit deadlines met 1, missed 1", out)
+    assert "Reading data discussed" not in out, "note text is confidential"
     # Submitted today: on time until the due date passes (the demo's dates are fixed).
     assert "termly_kpi             2026/27 autumn" in out
     assert (": on_time, submitted" in out) or (": late, submitted" in out)

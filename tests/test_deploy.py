@@ -83,6 +83,6 @@ def test_compose_runs_every_service_and_creates_every_topic_they_publish():
 
     text = (ROOT / "docker-compose.yml").read_text()
     for service in SERVICES:
-        assert f"python\", \"-m\", \"{service}.entrypoints.main\"" in text, service
+        assert f'python", "-m", "{service}.entrypoints.main"' in text, service
     for topic in published_topics():
         assert f"{topic}:" in text and f"{topic}.dlq:1" in text, f"kafka-topics lacks {topic}"

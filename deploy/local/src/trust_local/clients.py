@@ -11,6 +11,7 @@ import grpc
 from chassis.auth import Role, TokenService
 from trust.academies.v1 import academies_pb2_grpc
 from trust.evaluations.v1 import evaluations_pb2_grpc
+from trust.meetings.v1 import meetings_pb2_grpc
 from trust.reporting.v1 import reporting_pb2_grpc
 
 
@@ -37,6 +38,8 @@ class PlatformClients:
             self.evaluations = evaluations_pb2_grpc.EvaluationsServiceStub(
                 self._channels["evaluations"]
             )
+        if "meetings" in self._channels:
+            self.meetings = meetings_pb2_grpc.MeetingsServiceStub(self._channels["meetings"])
 
     def channel(self, service: str) -> grpc.aio.Channel:
         return self._channels[service]

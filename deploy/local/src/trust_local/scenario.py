@@ -8,6 +8,7 @@ user gets.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,9 +17,11 @@ import grpc
 from chassis.auth import Role
 from trust.academies.v1 import academies_pb2 as pb
 from trust.evaluations.v1 import evaluations_pb2 as epb
+from trust.meetings.v1 import meetings_pb2 as mpb
 from trust.reporting.v1 import reporting_pb2
 
 from trust_local.clients import Caller, PlatformClients, eventually
+from trust_local.demo_meetings import show_aim_cycle, show_note_of_visit
 
 TRUST_ID = "demo-trust"
 
@@ -37,6 +40,8 @@ class DemoResult:
     timeline: list[reporting_pb2.TimelineEntry] = field(default_factory=list)
     refusals: list[tuple[str, grpc.StatusCode, str]] = field(default_factory=list)
     phase_change: epb.PhaseChange | None = None
+    aim: mpb.Meeting | None = None
+    note_of_visit: mpb.NotesStatus | None = None
 
 
 async def _expect_refusal(
@@ -405,22 +410,43 @@ async def run_demo(
             f"  {entry.occurred_at[:19]} {entry.event_type:<32} {entry.actor.subject} ({entry.actor.role})"
         )
         say(f"      {entry.summary}")
+
+    if hasattr(clients, "meetings"):
+        today = dt.date.today()
+        result.aim = await show_aim_cycle(clients, say, today)
+        result.note_of_visit = await show_note_of_visit(clients, say, TRUST_ID, heron, today)
     return result
 
 
+# The register's and the judgements' events; meetings add their own entries to a
+# timeline (scheduled by the service itself), which most waits are not about.
+RECORD_SOURCES = ("academies", "evaluations")
+
+
 async def wait_for_timeline(
-    clients: PlatformClients, caller: Caller, academy_id: str, minimum: int, timeout: float = 30.0
+    clients: PlatformClients,
+    caller: Caller,
+    academy_id: str,
+    minimum: int,
+    timeout: float = 30.0,
+    sources: tuple[str, ...] | None = RECORD_SOURCES,
 ) -> list[reporting_pb2.TimelineEntry]:
-    """Reporting is eventually consistent: poll until ``minimum`` entries arrive."""
+    """Reporting is eventually consistent: poll until ``minimum`` entries from
+    ``sources`` (None: from every service) arrive; returns those entries."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         try:
             timeline = await clients.reporting.GetAcademyTimeline(
-                reporting_pb2.GetAcademyTimelineRequest(academy_id=academy_id),
+                reporting_pb2.GetAcademyTimelineRequest(academy_id=academy_id, page_size=500),
                 metadata=caller.metadata,
             )
-            if len(timeline.entries) >= minimum:
-                return list(timeline.entries)
+            entries = [
+                entry
+                for entry in timeline.entries
+                if sources is None or entry.source_service in sources
+            ]
+            if len(entries) >= minimum:
+                return entries
         except grpc.aio.AioRpcError as error:
             if error.code() != grpc.StatusCode.NOT_FOUND:
                 raise

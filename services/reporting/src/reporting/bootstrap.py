@@ -8,13 +8,15 @@ from chassis.runtime import ConsumerSpec, ServiceContext, ServiceSpec
 from contracts.academies.v1 import ACADEMIES_EVENTS, ACADEMY_TOPIC
 from contracts.evaluations.v1 import ACADEMY_TOPIC as EVALUATIONS_TOPIC
 from contracts.evaluations.v1 import EVALUATIONS_EVENTS
+from contracts.meetings.v1 import ACADEMY_TOPIC as MEETINGS_TOPIC
+from contracts.meetings.v1 import MEETINGS_EVENTS
 
 from reporting.adapters.timeline_store import PostgresTimeline, TimelineStore, schema_statements
 from reporting.entrypoints.access import ACCESS, SERVICE_NAME
 from reporting.entrypoints.grpc_api import registration
 
 TIMELINE_CONSUMER = "reporting.timeline"
-TIMELINE_TOPICS = (ACADEMY_TOPIC, EVALUATIONS_TOPIC)
+TIMELINE_TOPICS = (ACADEMY_TOPIC, EVALUATIONS_TOPIC, MEETINGS_TOPIC)
 
 
 def _registrations(context: ServiceContext) -> list[Registration]:
@@ -27,7 +29,7 @@ def _consumers(context: ServiceContext) -> list[ConsumerSpec]:
         context.pool,
         TimelineStore().project,
         context.dead_letter,
-        ContractSet(ACADEMIES_EVENTS, EVALUATIONS_EVENTS),
+        ContractSet(ACADEMIES_EVENTS, EVALUATIONS_EVENTS, MEETINGS_EVENTS),
         context.settings.max_message_bytes,
     )
     return [ConsumerSpec(consumer, TIMELINE_TOPICS)]

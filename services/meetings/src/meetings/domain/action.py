@@ -94,6 +94,19 @@ class RaiseAction:
     area: str | None = None
 
 
+def repeats_raise(state: ActionState, command: RaiseAction) -> bool:
+    """Whether ``command`` is a retry of the call that raised this action (the same
+    meeting, title, owner, due date and area): it answers again."""
+    return (
+        state.exists
+        and state.meetings[0] == command.meeting_id
+        and state.title == command.title.strip()
+        and state.owner == command.owner
+        and state.due_on == command.due_on
+        and state.area == command.area
+    )
+
+
 def decide_raise(
     state: ActionState,
     meeting: MeetingState,

@@ -127,3 +127,15 @@ class SchoolYear:
     def next_school_day(self, day: dt.date) -> dt.date | None:
         """``day`` if it is a school day, else the next one this year (None after the last)."""
         return next((d for d in self.school_days if d >= day), None)
+
+
+def years_in_view(calendar: TermCalendar, as_of: dt.date) -> list[str]:
+    """The academic years whose diary is kept from ``as_of``: the year in progress,
+    and the next one too once the year's last school day has passed (the summer
+    holidays), so that a change then still reaches September's meetings."""
+    current = values.academic_year_of(as_of)
+    days = SchoolYear.of(calendar, current).school_days
+    if days and as_of <= days[-1]:
+        return [current]
+    start = values.academic_year_start(current) + 1
+    return [current, f"{start}/{(start + 1) % 100:02d}"]

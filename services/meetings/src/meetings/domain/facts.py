@@ -2,7 +2,9 @@
 
 The register and the framework come from the academies service's events, the
 phases and formal interventions from evaluations' (an idempotent consumer
-keeps them); the domain only ever sees these values.
+keeps them); the domain only ever sees these values. ``party_of`` folds an
+academy's register facts and its phase history into the Party the schedule
+works on.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from trust_frameworks.model import Framework, MeetingType
-from trust_frameworks.schemes import JudgementScheme
+from trust_frameworks.schemes import AreaApplies, JudgementScheme
 
 from meetings.domain.supplements import Supplement, supplement_for
 
@@ -118,3 +120,78 @@ def academy(
 
 def trust(trust_id: str) -> Party:
     return Party(trust_id)
+
+
+# -- the register and the phase history, as consumed ----------------------------------------
+
+# Which phases of education usually have early years or a sixth form (the
+# register does not say; evaluations uses the same rule for its schemes).
+_EARLY_YEARS = frozenset({"nursery", "primary", "all_through", "special"})
+_SIXTH_FORM = frozenset({"secondary", "all_through", "sixteen_plus", "special"})
+
+
+@dataclass(frozen=True)
+class AcademyFacts:
+    academy_id: str
+    trust_id: str
+    name: str
+    phase_of_education: str
+    joined_on: dt.date
+    left_on: dt.date | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.left_on is None
+
+
+def applicable_areas(scheme: JudgementScheme, academy: AcademyFacts) -> frozenset[str]:
+    """The scheme's areas that apply to the academy (early years, sixth form)."""
+    return frozenset(
+        a.id
+        for a in scheme.areas
+        if a.applies == AreaApplies.ALWAYS
+        or (a.applies == AreaApplies.EARLY_YEARS and academy.phase_of_education in _EARLY_YEARS)
+        or (a.applies == AreaApplies.SIXTH_FORM and academy.phase_of_education in _SIXTH_FORM)
+    )
+
+
+@dataclass(frozen=True)
+class PhaseEvent:
+    """One of evaluations' decisions about the academy as a whole, from ``on``: a
+    new phase, or a formal intervention started (``intervention_open``) or ended."""
+
+    on: dt.date
+    phase: str | None = None
+    intervention_id: str | None = None
+    intervention_open: bool = False
+
+
+def phase_facts(framework: Framework, history: Sequence[PhaseEvent]) -> list[PhaseFact]:
+    """Where the academy stood from each event on (in the order they happened)."""
+    phase: str | None = None
+    open_interventions: set[str] = set()
+    facts = []
+    for event in history:
+        if event.phase is not None:
+            phase = event.phase
+        if event.intervention_id is not None:
+            if event.intervention_open:
+                open_interventions.add(event.intervention_id)
+            else:
+                open_interventions.discard(event.intervention_id)
+        facts.append(phase_fact(framework, event.on, phase, bool(open_interventions)))
+    return facts
+
+
+def party_of(
+    framework: TrustFramework, facts: AcademyFacts, history: Sequence[PhaseEvent]
+) -> Party:
+    """The academy as the schedule sees it: in the trust from joining to leaving,
+    in its phases (and interventions) as evaluations decided them."""
+    return academy(
+        facts.trust_id,
+        facts.academy_id,
+        phase_facts(framework.framework, history),
+        joined_on=facts.joined_on,
+        left_on=facts.left_on,
+    )

@@ -69,6 +69,7 @@ class Plan:
     origin: str  # cadence | by_hand
     cadence_slot: int | None
     framework_version: int
+    reason: str | None = None  # why it was scheduled by hand
 
     @property
     def day(self) -> dt.date:
@@ -169,6 +170,7 @@ def evolve(state: MeetingState, recorded: Recorded) -> MeetingState:
             origin=event.origin,
             cadence_slot=event.cadence_slot,
             framework_version=event.framework_version,
+            reason=event.reason,
         )
         return replace(state, plan=plan)
     if state.plan is None:
@@ -345,6 +347,21 @@ def decide_schedule(
             reason,
         )
     ]
+
+
+def repeats_schedule(state: MeetingState, party: Party, command: ScheduleMeeting) -> bool:
+    """Whether ``command`` is a retry of the call that scheduled this meeting by
+    hand (the same party, type, time, duration and reason): it answers again."""
+    plan = state.plan
+    if plan is None or plan.origin != "by_hand":
+        return False
+    return (
+        (plan.trust_id, plan.academy_id) == (party.trust_id, party.academy_id)
+        and plan.meeting_type == command.meeting_type
+        and plan.scheduled_for == command.scheduled_for
+        and command.duration_minutes in (None, plan.duration_minutes)
+        and plan.reason == command.reason.strip()
+    )
 
 
 def decide_schedule_by_cadence(

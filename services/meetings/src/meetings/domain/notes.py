@@ -32,6 +32,16 @@ from meetings.domain.values import require_person
 DRAFT_READERS = frozenset({"headteacher"})  # besides the note approvers
 
 
+def reads_draft(role: str, meeting_type: MeetingType) -> bool:
+    """Whether someone in ``role`` reads the notes before they are circulated:
+    the chair who drafts them, the headteacher and the note approvers."""
+    return (
+        role == meeting_type.chair_role
+        or role in DRAFT_READERS
+        or role in meeting_type.note_approvers
+    )
+
+
 def _require_held(state: MeetingState, doing: str) -> Held:
     require_plan(state)
     if state.held is None:

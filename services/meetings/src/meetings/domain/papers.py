@@ -30,8 +30,12 @@ class SubmitPaper:
 
 
 def decide_submit_paper(
-    state: MeetingState, framework: TrustFramework, command: SubmitPaper
+    state: MeetingState,
+    framework: TrustFramework,
+    command: SubmitPaper,
+    today: dt.date | None = None,
 ) -> list[EventPayload]:
+    """``today``: when given, a paper cannot be dated after it."""
     plan = require_scheduled(state, "submitting a paper")
     meeting_type = meeting_type_of(framework, plan)
     wanted = next((p for p in meeting_type.papers if p.name == command.paper), None)
@@ -47,6 +51,8 @@ def decide_submit_paper(
             f"the {wanted.name} is provided by the {wanted.provided_by}; "
             f"you are {command.submitted_by.role}"
         )
+    if today is not None and command.submitted_on > today:
+        raise InvalidArgument(f"submitted_on {command.submitted_on} is in the future")
     earlier = state.paper(wanted.name)
     if earlier is not None:
         raise FailedPrecondition(

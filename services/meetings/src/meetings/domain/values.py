@@ -12,7 +12,15 @@ from contracts.meetings.v1 import Person
 
 from meetings.domain.calendar import local_day
 
-__all__ = ["Person", "days", "days_text", "require_aware", "require_person", "require_text"]
+__all__ = [
+    "Person",
+    "days",
+    "days_text",
+    "require_aware",
+    "require_id",
+    "require_person",
+    "require_text",
+]
 
 HUNDREDTH = Decimal("0.01")
 
@@ -55,3 +63,15 @@ def days(value: float | Decimal) -> Decimal:
 def days_text(value: Decimal) -> str:
     """The published form: a decimal with two places, e.g. '0.50'."""
     return f"{value.quantize(HUNDREDTH):.2f}"
+
+
+def require_id(value: str, field: str) -> str:
+    """An id a request names: what chassis.ids allows a client to choose."""
+    text = value.strip()
+    if not text:
+        raise InvalidArgument(f"{field} is required")
+    if len(text) > limits.ID_MAX or not all(c.isalnum() or c in "-_" for c in text):
+        raise InvalidArgument(
+            f"{field} must be up to {limits.ID_MAX} letters, digits, '-' or '_', got {text[:80]!r}"
+        )
+    return text

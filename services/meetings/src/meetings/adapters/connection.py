@@ -1,0 +1,40 @@
+"""Where an adapter reads: a connection of its own from the pool (the API), or
+the consumer's connection inside its open transaction, so that it sees what
+that transaction already wrote (an earlier event of the same batch)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+import asyncpg
+from chassis.eventstore import PostgresEventStore, PostgresSession
+
+
+class Connector:
+    def __init__(self, source: asyncpg.Pool | asyncpg.Connection) -> None:
+        self._source = source
+
+    @contextlib.asynccontextmanager
+    async def __call__(self) -> AsyncIterator[asyncpg.Connection]:
+        if isinstance(self._source, asyncpg.Pool):
+            async with self._source.acquire() as conn:
+                yield conn
+        else:
+            yield self._source
+
+
+class OnConnection:
+    """The event store inside a transaction already open on ``conn`` (a
+    consumer's): each unit of work (chassis.aggregate.execute) is a savepoint, so
+    a refusal or a conflict undoes only its own appends and read-table writes,
+    and everything commits with the consumer's inbox row."""
+
+    def __init__(self, store: PostgresEventStore, conn: asyncpg.Connection) -> None:
+        self._store = store
+        self._conn = conn
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[PostgresSession]:
+        async with self._conn.transaction():
+            yield PostgresSession(self._store, self._conn)
