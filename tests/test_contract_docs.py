@@ -46,6 +46,7 @@ def test_every_event_type_and_topic_is_named():
 def test_every_stream_kind_in_use_is_listed():
     from academies.application import streams
     from evaluations.application.record import stream_of
+    from meetings.application import streams as meetings
 
     table = section("The message")
     year = "<yyyy>/<yy>"
@@ -56,6 +57,10 @@ def test_every_stream_kind_in_use_is_listed():
         streams.plan_stream("<academy id>", year),
         streams.self_evaluation_stream("<academy id>", year),
         stream_of("<academy id>"),
+        meetings.MEETING.stream("<meeting id>"),
+        meetings.TRUST_MEETING.stream("<meeting id>"),
+        meetings.ACTION.stream("<action id>"),
+        meetings.TRUST_ACTION.stream("<action id>"),
     ):
         assert f"`{name}`" in table, name
 
