@@ -11,6 +11,11 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+# Which phases of education usually have early years or a sixth form. The register
+# does not record either yet, so every service infers them the same way from here.
+PHASES_WITH_EARLY_YEARS = frozenset({"nursery", "primary", "all_through", "special"})
+PHASES_WITH_SIXTH_FORM = frozenset({"secondary", "all_through", "sixteen_plus", "special"})
+
 
 class AreaApplies(StrEnum):
     ALWAYS = "always"
@@ -51,6 +56,13 @@ class JudgementScheme(BaseModel):
 
     def grade(self, grade_id: str) -> Grade | None:
         return next((g for g in self.grades if g.id == grade_id), None)
+
+    def areas_for(self, phase_of_education: str) -> list[Area]:
+        """The areas that apply to an academy of this phase of education."""
+        return self.applicable_areas(
+            early_years=phase_of_education in PHASES_WITH_EARLY_YEARS,
+            sixth_form=phase_of_education in PHASES_WITH_SIXTH_FORM,
+        )
 
     def applicable_areas(self, early_years: bool, sixth_form: bool) -> list[Area]:
         wanted = {AreaApplies.ALWAYS}

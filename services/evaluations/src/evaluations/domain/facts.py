@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from trust_frameworks.model import Framework
-from trust_frameworks.schemes import Area, AreaApplies, JudgementScheme
-
-# Which phases of education usually have early years or a sixth form. The
-# register does not say yet; an academy of another phase may still be judged
-# on all areas by naming them (see applicable_areas).
-_EARLY_YEARS = {"nursery", "primary", "all_through", "special"}
-_SIXTH_FORM = {"secondary", "all_through", "sixteen_plus", "special"}
+from trust_frameworks.schemes import (
+    PHASES_WITH_EARLY_YEARS,
+    PHASES_WITH_SIXTH_FORM,
+    Area,
+    AreaApplies,
+    JudgementScheme,
+)
 
 
 @dataclass(frozen=True)
@@ -40,15 +40,12 @@ class LatestData:
 
 
 def applicable_areas(scheme: JudgementScheme, academy: AcademyFacts) -> list[Area]:
-    return scheme.applicable_areas(
-        early_years=academy.phase_of_education in _EARLY_YEARS,
-        sixth_form=academy.phase_of_education in _SIXTH_FORM,
-    )
+    return scheme.areas_for(academy.phase_of_education)
 
 
 def area_applies(area: Area, academy: AcademyFacts) -> bool:
     if area.applies == AreaApplies.EARLY_YEARS:
-        return academy.phase_of_education in _EARLY_YEARS
+        return academy.phase_of_education in PHASES_WITH_EARLY_YEARS
     if area.applies == AreaApplies.SIXTH_FORM:
-        return academy.phase_of_education in _SIXTH_FORM
+        return academy.phase_of_education in PHASES_WITH_SIXTH_FORM
     return True

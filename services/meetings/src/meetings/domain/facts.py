@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from trust_frameworks.model import Framework, MeetingType
-from trust_frameworks.schemes import AreaApplies, JudgementScheme
+from trust_frameworks.schemes import JudgementScheme
 
 from meetings.domain.supplements import Supplement, supplement_for
 
@@ -124,12 +124,6 @@ def trust(trust_id: str) -> Party:
 
 # -- the register and the phase history, as consumed ----------------------------------------
 
-# Which phases of education usually have early years or a sixth form (the
-# register does not say; evaluations uses the same rule for its schemes).
-_EARLY_YEARS = frozenset({"nursery", "primary", "all_through", "special"})
-_SIXTH_FORM = frozenset({"secondary", "all_through", "sixteen_plus", "special"})
-
-
 @dataclass(frozen=True)
 class AcademyFacts:
     academy_id: str
@@ -146,13 +140,7 @@ class AcademyFacts:
 
 def applicable_areas(scheme: JudgementScheme, academy: AcademyFacts) -> frozenset[str]:
     """The scheme's areas that apply to the academy (early years, sixth form)."""
-    return frozenset(
-        a.id
-        for a in scheme.areas
-        if a.applies == AreaApplies.ALWAYS
-        or (a.applies == AreaApplies.EARLY_YEARS and academy.phase_of_education in _EARLY_YEARS)
-        or (a.applies == AreaApplies.SIXTH_FORM and academy.phase_of_education in _SIXTH_FORM)
-    )
+    return frozenset(area.id for area in scheme.areas_for(academy.phase_of_education))
 
 
 @dataclass(frozen=True)
