@@ -44,8 +44,9 @@ def stream_name(category: str, *ids: str) -> str:
     if not _CATEGORY.match(category):
         raise InvalidStreamName(f"stream category {category!r} must match {_CATEGORY.pattern}")
     if not ids or any(not part or ID_SEPARATOR in part for part in ids):
+        shown = ", ".join(repr(part) for part in ids) or "no id"
         raise InvalidStreamName(
-            f"stream ids {ids!r} must be non-empty and hold no {ID_SEPARATOR!r}"
+            f"{shown} is not a valid id here: an id is not empty and holds no {ID_SEPARATOR!r}"
         )
     return str(StreamName(category, tuple(ids)))
 

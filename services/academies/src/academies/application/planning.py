@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
 from chassis.access import Access
-from chassis.aggregate import EventStore, execute, read
+from chassis.aggregate import Aggregate, EventStore, execute, read
 from chassis.auth import Principal
 from chassis.envelope import CausationContext
 from chassis.errors import NotFound
@@ -21,7 +21,6 @@ from academies.application.streams import (
     SELF_EVALUATION,
     PlanRevision,
     StatementRevision,
-    Stream,
     stored,
 )
 from academies.application.trust import framework_in_force
@@ -53,7 +52,7 @@ Revise = Callable[[AcademyState, C, int, JudgementScheme, int], Sequence[EventPa
 
 async def _revise(
     store: EventStore,
-    kind: Stream[tuple[R, ...]],
+    kind: Aggregate[tuple[R, ...]],
     rule: Access,
     principal: Principal,
     command: C,

@@ -14,8 +14,7 @@ from typing import Any, TypeVar
 
 from chassis.aggregate import Aggregate, Decided, Recorded
 from chassis.envelope import Actor, EventEnvelope
-from chassis.errors import InvalidArgument
-from chassis.streams import InvalidStreamName, category_of
+from chassis.streams import category_of
 from contracts.academies.v1 import (
     ACADEMIES_EVENTS,
     ACADEMY_TOPIC,
@@ -35,20 +34,6 @@ from academies.domain.submission import SubmissionState
 from academies.domain.trust import TrustState
 
 S = TypeVar("S")
-
-
-class Stream(Aggregate[S]):
-    """An aggregate whose ids come from requests: an id the stream grammar cannot
-    hold (empty, or with a ``+``) is the caller's mistake, INVALID_ARGUMENT."""
-
-    def stream(self, *ids: str) -> str:
-        try:
-            return super().stream(*ids)
-        except InvalidStreamName:
-            shown = ", ".join(repr(part) for part in ids)
-            raise InvalidArgument(
-                f"{shown} is not a valid id here: an id is not empty and holds no '+'"
-            ) from None
 
 
 @dataclass(frozen=True)
@@ -126,15 +111,15 @@ def _evolve_statement(
     return (*state, StatementRevision(recorded.event, recorded.actor))
 
 
-TRUST = Stream[TrustStream]("trust", ACADEMIES_EVENTS, lambda _id: TrustStream(), _evolve_trust)
-ACADEMY = Stream[AcademyStream](
+TRUST = Aggregate[TrustStream]("trust", ACADEMIES_EVENTS, lambda _id: TrustStream(), _evolve_trust)
+ACADEMY = Aggregate[AcademyStream](
     "academy", ACADEMIES_EVENTS, lambda _id: AcademyStream(), _evolve_academy
 )
-SUBMISSION = Stream[SubmissionState | None](
+SUBMISSION = Aggregate[SubmissionState | None](
     "submission", ACADEMIES_EVENTS, lambda _id: None, _evolve_submission
 )
-PLAN = Stream[tuple[PlanRevision, ...]]("plan", ACADEMIES_EVENTS, lambda _id: (), _evolve_plan)
-SELF_EVALUATION = Stream[tuple[StatementRevision, ...]](
+PLAN = Aggregate[tuple[PlanRevision, ...]]("plan", ACADEMIES_EVENTS, lambda _id: (), _evolve_plan)
+SELF_EVALUATION = Aggregate[tuple[StatementRevision, ...]](
     "sef", ACADEMIES_EVENTS, lambda _id: (), _evolve_statement
 )
 

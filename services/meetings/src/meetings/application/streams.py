@@ -15,8 +15,7 @@ from typing import TypeVar
 
 from chassis.aggregate import Aggregate, EventStore, Recorded, load
 from chassis.envelope import Actor, EventEnvelope
-from chassis.errors import InvalidArgument
-from chassis.streams import InvalidStreamName, category_of
+from chassis.streams import category_of
 from contracts.meetings.v1 import (
     ACADEMY_TOPIC,
     MEETINGS_EVENTS,
@@ -29,20 +28,6 @@ from meetings.domain.action import ActionState
 from meetings.domain.meeting import MeetingState
 
 S = TypeVar("S")
-
-
-class Stream(Aggregate[S]):
-    """An aggregate whose ids come from requests: an id the stream grammar cannot
-    hold (empty, or with a ``+``) is the caller's mistake, INVALID_ARGUMENT."""
-
-    def stream(self, *ids: str) -> str:
-        try:
-            return super().stream(*ids)
-        except InvalidStreamName:
-            shown = ", ".join(repr(part) for part in ids)
-            raise InvalidArgument(
-                f"{shown} is not a valid id here: an id is not empty and holds no '+'"
-            ) from None
 
 
 @dataclass(frozen=True)
@@ -64,22 +49,24 @@ def _new_meeting(meeting_id: str) -> MeetingRecord:
     return MeetingRecord(meeting.initial(meeting_id))
 
 
-MEETING = Stream[MeetingRecord]("meeting", MEETINGS_EVENTS, _new_meeting, _evolve_meeting)
-TRUST_MEETING = Stream[MeetingRecord](
+MEETING = Aggregate[MeetingRecord]("meeting", MEETINGS_EVENTS, _new_meeting, _evolve_meeting)
+TRUST_MEETING = Aggregate[MeetingRecord](
     "trust_meeting", MEETINGS_EVENTS, _new_meeting, _evolve_meeting
 )
-ACTION = Stream[ActionState]("action", MEETINGS_EVENTS, action.initial, action.evolve)
-TRUST_ACTION = Stream[ActionState]("trust_action", MEETINGS_EVENTS, action.initial, action.evolve)
+ACTION = Aggregate[ActionState]("action", MEETINGS_EVENTS, action.initial, action.evolve)
+TRUST_ACTION = Aggregate[ActionState](
+    "trust_action", MEETINGS_EVENTS, action.initial, action.evolve
+)
 
 _TRUST_WIDE = frozenset({TRUST_MEETING.category, TRUST_ACTION.category})
 
 
-def meetings_of(academy_id: str | None) -> Stream[MeetingRecord]:
+def meetings_of(academy_id: str | None) -> Aggregate[MeetingRecord]:
     """The stream kind of an academy's meetings, or (None) of the trust's."""
     return MEETING if academy_id else TRUST_MEETING
 
 
-def actions_of(academy_id: str | None) -> Stream[ActionState]:
+def actions_of(academy_id: str | None) -> Aggregate[ActionState]:
     return ACTION if academy_id else TRUST_ACTION
 
 

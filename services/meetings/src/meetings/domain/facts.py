@@ -124,6 +124,7 @@ def trust(trust_id: str) -> Party:
 
 # -- the register and the phase history, as consumed ----------------------------------------
 
+
 @dataclass(frozen=True)
 class AcademyFacts:
     academy_id: str
