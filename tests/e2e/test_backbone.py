@@ -186,3 +186,30 @@ async def test_a_one_megabyte_summary_is_refused_and_the_relay_goes_on_publishin
         )
     )
     await wait_for_timeline(clients, lead, alder, minimum=before + 1, timeout=60)
+
+
+def test_the_printed_secret_works_in_the_printed_trust_token_command(platform):
+    # A secret starting with '-' would be read as an option by trust-token.
+    assert all(c in "0123456789abcdef" for c in platform.token_secret), platform.token_secret
+    import subprocess
+    import sys
+
+    minted = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "chassis.token_cli",
+            "--secret",
+            platform.token_secret,
+            "--trust",
+            "t",
+            "--role",
+            "trustee",
+            "--subject",
+            "s@t",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert minted.stdout.count(".") == 2  # a JWT

@@ -139,7 +139,11 @@ def start_platform(
 ) -> Platform:
     postgres, kafka = start_infrastructure(fsync)
     platform = Platform(
-        postgres, kafka, secrets.token_urlsafe(48), tempfile.mkdtemp(prefix="trust-run-")
+        # Hex, so the printed secret never starts with '-' (read as an option by a CLI).
+        postgres,
+        kafka,
+        secrets.token_hex(32),
+        tempfile.mkdtemp(prefix="trust-run-"),
     )
     try:
         for name in services:
