@@ -3,6 +3,7 @@ the outcome against what the service's access table promises (Access.denies)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -44,3 +45,44 @@ async def check_cell(
         assert code == grpc.StatusCode.PERMISSION_DENIED, f"{where}: {code} {details}"
     else:
         assert code in PAST_ACCESS, f"{where}: {code} {details}"
+
+
+async def trust_with_two_academies(
+    clients: Any,
+    store: dict[str, str],
+    prefix: str,
+    urns: tuple[str, str],
+    known_to: Callable[[Any, str], Awaitable[Any]],
+) -> dict[str, str]:
+    """Once per module: a trust (seed 003) with an own and another academy, ready in
+    the service under test (``known_to(caller, academy_id)`` answers)."""
+    from trust.academies.v1 import academies_pb2 as apb
+    from trust_local.clients import eventually
+
+    if store:
+        return store
+    trust_id = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    ceo = clients.caller(f"ceo@{prefix}", Role.CHIEF_EXECUTIVE, trust_id)
+    await clients.academies.CreateTrust(
+        apb.CreateTrustRequest(trust_id=trust_id, name=prefix, framework="seed-003-aspire"),
+        metadata=ceo.metadata,
+    )
+    ids = []
+    for urn in urns:
+        academy = await clients.academies.RegisterAcademy(
+            apb.RegisterAcademyRequest(
+                trust_id=trust_id,
+                urn=urn,
+                name=f"{prefix}{urn}",
+                phase_of_education="primary",
+                local_authority="Kent",
+                date_joined="2020-09-01",
+            ),
+            metadata=ceo.metadata,
+        )
+        ids.append(academy.academy_id)
+    # The service under test learns the academies from Kafka: wait until it knows both.
+    for academy_id in ids:
+        await eventually(lambda academy_id=academy_id: known_to(ceo, academy_id))
+    store.update(trust_id=trust_id, own=ids[0], other=ids[1])
+    return store

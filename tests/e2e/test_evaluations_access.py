@@ -21,9 +21,8 @@ from evaluations.domain.decisions import KINDS
 from evaluations.entrypoints.access import ACCESS
 from trust.academies.v1 import academies_pb2 as apb
 from trust.evaluations.v1 import evaluations_pb2 as epb
-from trust_local.clients import eventually
 
-from .access_matrix import check_cell
+from .access_matrix import check_cell, trust_with_two_academies
 
 ROLES = [r for r in Role if r is not Role.SERVICE]
 WIDE = {Role.TRUSTEE, Role.CHIEF_EXECUTIVE}
@@ -90,37 +89,15 @@ def matrix_trust():
 
 
 async def _setup(clients, store):
-    if store:
-        return store
-    trust_id = f"m-{uuid.uuid4().hex[:8]}"
-    ceo = clients.caller("ceo@m", Role.CHIEF_EXECUTIVE, trust_id)
-    await clients.academies.CreateTrust(
-        apb.CreateTrustRequest(trust_id=trust_id, name="M", framework="seed-003-aspire"),
-        metadata=ceo.metadata,
+    return await trust_with_two_academies(
+        clients,
+        store,
+        "m",
+        ("500001", "500002"),
+        lambda caller, academy_id: clients.evaluations.GetPhase(
+            epb.GetPhaseRequest(academy_id=academy_id), metadata=caller.metadata
+        ),
     )
-    ids = []
-    for urn in ("500001", "500002"):
-        academy = await clients.academies.RegisterAcademy(
-            apb.RegisterAcademyRequest(
-                trust_id=trust_id,
-                urn=urn,
-                name=f"A{urn}",
-                phase_of_education="primary",
-                local_authority="Kent",
-                date_joined="2020-09-01",
-            ),
-            metadata=ceo.metadata,
-        )
-        ids.append(academy.academy_id)
-    # Wait until evaluations knows both academies (it learns them from Kafka).
-    for academy_id in ids:
-        await eventually(
-            lambda academy_id=academy_id: clients.evaluations.GetPhase(
-                epb.GetPhaseRequest(academy_id=academy_id), metadata=ceo.metadata
-            )
-        )
-    store.update(trust_id=trust_id, own=ids[0], other=ids[1])
-    return store
 
 
 @pytest.mark.parametrize("rpc", RPCS)

@@ -7,7 +7,6 @@ PERMISSION_DENIED. Reporting only reads, so every example is side-effect free.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -15,11 +14,9 @@ import pytest
 from chassis.access import Scope
 from chassis.auth import Role
 from reporting.entrypoints.access import ACCESS
-from trust.academies.v1 import academies_pb2 as apb
 from trust.reporting.v1 import reporting_pb2 as rpb
-from trust_local.clients import eventually
 
-from .access_matrix import check_cell
+from .access_matrix import check_cell, trust_with_two_academies
 
 ROLES = [r for r in Role if r is not Role.SERVICE]
 RPCS = sorted(m.name for m in rpb.DESCRIPTOR.services_by_name["ReportingService"].methods)
@@ -43,37 +40,15 @@ def timeline_trust():
 
 
 async def _setup(clients, store):
-    if store:
-        return store
-    trust_id = f"r-{uuid.uuid4().hex[:8]}"
-    ceo = clients.caller("ceo@r", Role.CHIEF_EXECUTIVE, trust_id)
-    await clients.academies.CreateTrust(
-        apb.CreateTrustRequest(trust_id=trust_id, name="R", framework="seed-003-aspire"),
-        metadata=ceo.metadata,
+    return await trust_with_two_academies(
+        clients,
+        store,
+        "r",
+        ("600001", "600002"),
+        lambda caller, academy_id: clients.reporting.GetAcademyTimeline(
+            rpb.GetAcademyTimelineRequest(academy_id=academy_id), metadata=caller.metadata
+        ),
     )
-    ids = []
-    for urn in ("600001", "600002"):
-        academy = await clients.academies.RegisterAcademy(
-            apb.RegisterAcademyRequest(
-                trust_id=trust_id,
-                urn=urn,
-                name=f"R{urn}",
-                phase_of_education="primary",
-                local_authority="Kent",
-                date_joined="2020-09-01",
-            ),
-            metadata=ceo.metadata,
-        )
-        ids.append(academy.academy_id)
-    # Wait until reporting's timeline knows both academies (it learns them from Kafka).
-    for academy_id in ids:
-        await eventually(
-            lambda academy_id=academy_id: clients.reporting.GetAcademyTimeline(
-                rpb.GetAcademyTimelineRequest(academy_id=academy_id), metadata=ceo.metadata
-            )
-        )
-    store.update(trust_id=trust_id, own=ids[0], other=ids[1])
-    return store
 
 
 @pytest.mark.parametrize("rpc", RPCS)
