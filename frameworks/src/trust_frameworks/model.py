@@ -106,12 +106,46 @@ class MeetingType(_Strict):
     cite: str = ""
 
 
+NeedArea = Literal[
+    "attendance",
+    "behaviour",
+    "send",
+    "curriculum",
+    "teaching",
+    "personal_development",
+    "careers_guidance",
+    "leadership",
+    "governance",
+    "safeguarding",
+    "early_years",
+    "sixth_form",
+    "data_and_assessment",
+    "inclusion",
+]
+
+
+class PackageItem(_Strict):
+    """One piece of a standard annual package every academy is entitled to
+    (seed 002's 'Standard Annual Partnership Academy Improvement Initiatives')."""
+
+    name: str = Field(max_length=200)
+    need_area: NeedArea
+    days: float = Field(0, ge=0, description="days of the entitlement it uses when delivered")
+
+
 class Entitlements(_Strict):
     core_days_per_year: float = Field(ge=0)
     includes_meeting_types: list[str] = Field(default_factory=list)
     additional_days_by_tier: dict[str, float] = Field(default_factory=dict)
+    formal_intervention_days: float = Field(
+        0, ge=0, description="days added for the rest of the year under formal intervention"
+    )
+    package: list[PackageItem] = Field(default_factory=list)
     provider: str = ""
     cite: str = ""
+
+    def tier_days(self, tier: str | None) -> float:
+        return self.additional_days_by_tier.get(tier, 0.0) if tier else 0.0
 
 
 class BudgetRules(_Strict):
@@ -182,6 +216,16 @@ class Framework(_Strict):
 
     def phase(self, phase_id: str) -> Phase | None:
         return next((p for p in self.phases if p.id == phase_id), None)
+
+    def budget_required(self, phase_id: str | None) -> bool:
+        """Whether an academy in this phase must have an agreed improvement budget
+        (seed 000: academies not yet good)."""
+        phase = self.phase(phase_id) if phase_id else None
+        if phase is None:
+            return False
+        return phase.id in self.budget.required_for_phases or (
+            self.budget.required_when_less_than_good and phase.less_than_good
+        )
 
     def meeting_type(self, meeting_id: str) -> MeetingType | None:
         return next((m for m in self.meeting_types if m.id == meeting_id), None)
@@ -256,6 +300,8 @@ def _problems(f: Framework) -> Iterator[tuple[str, str]]:
                 f"entitlements.additional_days_by_tier.{tier}",
                 f"no phase has support tier {tier!r}",
             )
+    for dup in sorted(_duplicates([item.name for item in f.entitlements.package])):
+        yield "entitlements.package", f"duplicate package item {dup!r}"
     for j, named in enumerate(f.budget.required_for_phases):
         if named not in phase_ids:
             yield f"budget.required_for_phases[{j}]", f"unknown phase {named!r}"

@@ -14,6 +14,8 @@ The version is the number of events in the stream: ``evolve`` never counts.
 
 from __future__ import annotations
 
+import asyncio
+import random
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -115,34 +117,105 @@ async def execute(
     key: str,
     cause: CausationContext,
     after: Callable[[Session, Decided[S]], Awaitable[None]] | None = None,
+    attempts: int = 2,
 ) -> Decided[S]:
     """Load, decide, append (and ``after``, e.g. read tables) in one transaction.
 
     ``decide`` may raise a DomainError to refuse; nothing is appended then. An
     empty decision appends nothing and returns the state as loaded.
     """
-    for attempt in range(2):
+
+    async def together(session: Session, decided: Sequence[Decided[Any]]) -> None:
+        if after is not None:
+            await after(session, decided[0])
+
+    results = await execute_together(
+        store,
+        [Target(aggregate, tuple(ids), key)],
+        lambda loaded: [decide(loaded[0])],
+        cause,
+        after=together,
+        attempts=attempts,
+    )
+    return results[0]
+
+
+@dataclass(frozen=True)
+class Target(Generic[S]):
+    """One stream a decision reads and may append to, and the key its events carry."""
+
+    aggregate: Aggregate[S]
+    ids: Sequence[str]
+    key: str
+
+    @property
+    def stream(self) -> str:
+        return self.aggregate.stream(*self.ids)
+
+
+async def execute_together(
+    store: EventStore,
+    targets: Sequence[Target[Any]],
+    decide: Callable[[Sequence[Loaded[Any]]], Sequence[Sequence[Payload]]],
+    cause: CausationContext,
+    after: Callable[[Session, Sequence[Decided[Any]]], Awaitable[None]] | None = None,
+    attempts: int = 2,
+) -> list[Decided[Any]]:
+    """One decision over several streams, appended all or nothing.
+
+    Each target is loaded and folded; ``decide`` returns one list of events per
+    target (empty: nothing appended there, and that stream is only read). Every
+    append carries the version its stream was loaded at, in one transaction, so
+    an invariant that spans streams (a budget line and a provider's capacity)
+    holds however many writers race: all but one of them conflict, reload and
+    decide again (``decide`` is pure). ``attempts`` bounds that; a contended
+    stream wants more than the default, with a short random pause between them
+    so the racers spread out.
+    """
+    for attempt in range(attempts):
         try:
             async with store.transaction() as session:
-                loaded = await load(session, aggregate, *ids)
-                events = list(decide(loaded))
-                envelopes = await session.append(
-                    aggregate.stream(*ids), loaded.version, new_events(events, key), cause
-                )
-                state = aggregate.fold(
-                    loaded.state,
-                    [
-                        Recorded(event, envelope.actor, envelope.occurred_at)
-                        for event, envelope in zip(events, envelopes, strict=True)
-                    ],
-                )
-                decided = Decided(state, events, envelopes, loaded.version + len(events))
+                loaded = [await load(session, t.aggregate, *t.ids) for t in targets]
+                decisions = [list(events) for events in decide(loaded)]
+                if len(decisions) != len(targets):
+                    raise AssertionError("decide must return one list of events per target")
+                # Appended in the order of the stream names, whatever the order of the
+                # targets: two decisions over the same streams never wait for each
+                # other in opposite orders (a deadlock in PostgreSQL).
+                stored: dict[int, list[EventEnvelope]] = {}
+                for i in sorted(range(len(targets)), key=lambda i: targets[i].stream):
+                    events = decisions[i]
+                    stored[i] = (
+                        await session.append(
+                            targets[i].stream,
+                            loaded[i].version,
+                            new_events(events, targets[i].key),
+                            cause,
+                        )
+                        if events
+                        else []
+                    )
+                results: list[Decided[Any]] = []
+                for i, (target, before, events) in enumerate(
+                    zip(targets, loaded, decisions, strict=True)
+                ):
+                    envelopes = stored[i]
+                    state = target.aggregate.fold(
+                        before.state,
+                        [
+                            Recorded(event, envelope.actor, envelope.occurred_at)
+                            for event, envelope in zip(events, envelopes, strict=True)
+                        ],
+                    )
+                    results.append(Decided(state, events, envelopes, before.version + len(events)))
                 if after is not None:
-                    await after(session, decided)
-                return decided
+                    await after(session, results)
+                return results
         except ConcurrencyConflict:
-            if attempt:
+            if attempt + 1 >= attempts:
                 raise
+            if attempt:
+                await asyncio.sleep(random.uniform(0, 0.005 * (attempt + 1)))
     raise AssertionError("unreachable")
 
 

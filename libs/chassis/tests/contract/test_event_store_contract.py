@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pytest
-from chassis.aggregate import Aggregate, Loaded, Recorded, execute, read
+from chassis.aggregate import (
+    Aggregate,
+    Loaded,
+    Recorded,
+    Target,
+    execute,
+    execute_together,
+    read,
+)
 from chassis.db import apply_schema
 from chassis.envelope import Actor, CausationContext, NewEvent
 from chassis.errors import ConcurrencyConflict, InvalidArgument
@@ -195,3 +203,58 @@ async def test_a_recorded_event_carries_its_actor_into_evolve(store):
     await read(store, watching, "c")
     assert actors == ["tester"]
     assert isinstance(Recorded(Counted(trust_id="t", n=1), CAUSE.actor), Recorded)
+
+
+# -- one decision over two streams ----------------------------------------------------
+
+
+def _take(n: int, limit: int):
+    """Take ``n`` from a shared pot (stream ``pot``) and record it on the taker's own
+    stream: refused (ValueError) when the pot would pass ``limit``."""
+
+    def decide(loaded) -> list[list[Counted]]:
+        pot, _own = loaded
+        if pot.state.total + n > limit:
+            raise ValueError(f"pot at {pot.state.total}; {n} more passes {limit}")
+        return [[Counted(trust_id="t", n=n)], [Counted(trust_id="t", n=n)]]
+
+    return decide
+
+
+async def test_execute_together_appends_to_every_stream_or_to_none(store):
+    targets = [Target(TALLY, ["pot1"], "pot1"), Target(TALLY, ["own1"], "own1")]
+    decided = await execute_together(store, targets, _take(3, 5), CAUSE)
+    assert [d.state.total for d in decided] == [3, 3]
+    assert [d.version for d in decided] == [1, 1]
+    with pytest.raises(ValueError, match="passes 5"):
+        await execute_together(store, targets, _take(3, 5), CAUSE)
+    assert (await read(store, TALLY, "pot1")).version == 1
+    assert (await read(store, TALLY, "own1")).version == 1
+
+
+async def test_execute_together_appends_nothing_where_a_target_is_only_read(store):
+    def read_pot_write_own(loaded) -> list[list[Counted]]:
+        return [[], [Counted(trust_id="t", n=loaded[0].state.total + 1)]]
+
+    await execute(store, TALLY, ["pot2"], lambda _l: [Counted(trust_id="t", n=4)], "pot2", CAUSE)
+    targets = [Target(TALLY, ["pot2"], "pot2"), Target(TALLY, ["own2"], "own2")]
+    decided = await execute_together(store, targets, read_pot_write_own, CAUSE)
+    assert (decided[0].version, decided[1].state.total) == (1, 5)
+
+
+async def test_twenty_racers_for_a_pot_that_fits_ten_exactly_ten_win(store):
+    """Each racer takes 1 from a pot of 10 and writes its own stream: however the
+    appends interleave, the pot's expected version lets exactly ten through."""
+
+    async def race(i: int) -> bool:
+        targets = [Target(TALLY, ["pot3"], "pot3"), Target(TALLY, [f"own3-{i}"], f"own3-{i}")]
+        try:
+            await execute_together(store, targets, _take(1, 10), CAUSE, attempts=40)
+        except ValueError:
+            return False
+        return True
+
+    won = await asyncio.gather(*(race(i) for i in range(20)))
+    assert sum(won) == 10
+    pot = await read(store, TALLY, "pot3")
+    assert (pot.state.total, pot.version) == (10, 10)

@@ -101,7 +101,47 @@ ReviewRule = Literal["annual", "exceptional"]
 MeetingOriginRule = Literal["cadence", "by_hand"]
 CancellationRule = Literal["no_longer_required", "by_hand"]
 
+# The areas support is asked for and commissioned in (the framework's package
+# items name the same areas: trust_frameworks.model.NeedArea).
+NeedAreaRule = Literal[
+    "attendance",
+    "behaviour",
+    "send",
+    "curriculum",
+    "teaching",
+    "personal_development",
+    "careers_guidance",
+    "leadership",
+    "governance",
+    "safeguarding",
+    "early_years",
+    "sixth_form",
+    "data_and_assessment",
+    "inclusion",
+]
+# Internal providers (seed 001: partner headteachers, lead practitioners, an
+# academy in Sustain as a capacity giver) come before external ones.
+ProviderKindRule = Literal[
+    "partner_headteacher",
+    "lead_practitioner",
+    "capacity_giver_academy",
+    "consultant",
+    "national_leader",
+    "specialist_leader",
+]
+INTERNAL_PROVIDER_KINDS = ("partner_headteacher", "lead_practitioner", "capacity_giver_academy")
+TriageOutcomeRule = Literal["accepted", "declined", "met_from_entitlement"]
+DueDiligenceOutcomeRule = Literal["passed", "failed"]
+# Why an entitlement changed during the year; what used some of it.
+EntitlementChangeRule = Literal[
+    "phase_changed", "formal_intervention_started", "formal_intervention_ended", "framework_changed"
+]
+EntitlementUseRule = Literal["meeting", "delivery"]
+
 TERMS: tuple[str, ...] = get_args(TermRule)
+NEED_AREAS: tuple[str, ...] = get_args(NeedAreaRule)
+PROVIDER_KINDS: tuple[str, ...] = get_args(ProviderKindRule)
+TRIAGE_OUTCOMES: tuple[str, ...] = get_args(TriageOutcomeRule)
 RETURN_TYPES: tuple[str, ...] = get_args(ReturnTypeRule)
 PROGRESS8_BANDS: tuple[str, ...] = get_args(Progress8BandRule)
 SCHEMES: tuple[str, ...] = get_args(SchemeRule)
@@ -137,6 +177,16 @@ Review = Annotated[str, Rule(ReviewRule)]
 MeetingOrigin = Annotated[str, Rule(MeetingOriginRule)]
 Cancellation = Annotated[str, Rule(CancellationRule)]
 Days = Annotated[str, Field(pattern=DAYS_PATTERN)]
+NeedArea = Annotated[str, Rule(NeedAreaRule)]
+ProviderKind = Annotated[str, Rule(ProviderKindRule)]
+TriageOutcome = Annotated[str, Rule(TriageOutcomeRule)]
+DueDiligenceOutcome = Annotated[str, Rule(DueDiligenceOutcomeRule)]
+EntitlementChange = Annotated[str, Rule(EntitlementChangeRule)]
+EntitlementUse = Annotated[str, Rule(EntitlementUseRule)]
+# Money in integer pence, never a float: up to a billion pounds.
+PENCE_MAX = 100_000_000_000
+Pence = Annotated[int, Field(ge=0, le=PENCE_MAX)]
+SignedPence = Annotated[int, Field(ge=-PENCE_MAX, le=PENCE_MAX)]
 # area ids on the scheme in force
 AreaIds = Annotated[list[Id], Field(max_length=limits.LIST_MAX)]
 # area id -> grade id on the scheme in force
