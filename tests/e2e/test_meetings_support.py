@@ -21,7 +21,7 @@ from chassis.auth import Role
 from chassis.envelope import EventEnvelope
 from contracts.values import academic_year_of
 from meetings.domain.calendar import local_day, years_in_view
-from meetings.domain.facts import Party, TrustFramework
+from meetings.domain.facts import Party
 from meetings.domain.schedule import reconcile, required_meetings
 from trust.academies.v1 import academies_pb2 as apb
 from trust.meetings.v1 import meetings_pb2 as mpb
@@ -29,6 +29,7 @@ from trust.meetings.v1 import meetings_pb2_grpc
 from trust_frameworks.loader import presets
 from trust_local import launcher
 from trust_local.clients import Caller, PlatformClients, eventually
+from trustfacts.model import TrustFramework
 
 WITH_MEETINGS = ("academies", "evaluations", "meetings", "reporting")
 JOINED = dt.date(2020, 9, 1)

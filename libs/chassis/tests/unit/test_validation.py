@@ -9,8 +9,8 @@ from trust.academies.v1 import academies_pb2
 from trust.evaluations.v1 import evaluations_pb2
 from trust.feed.v1 import feed_pb2
 from trust.meetings.v1 import meetings_pb2
-from trust.support.v1 import support_pb2
 from trust.reporting.v1 import reporting_pb2
+from trust.support.v1 import support_pb2
 
 SERVICES = [
     module.DESCRIPTOR.services_by_name[name]

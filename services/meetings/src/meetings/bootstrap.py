@@ -13,8 +13,10 @@ from contracts.academies.v1 import ACADEMY_TOPIC as ACADEMIES_ACADEMY_TOPIC
 from contracts.academies.v1 import TRUST_TOPIC as ACADEMIES_TRUST_TOPIC
 from contracts.evaluations.v1 import ACADEMY_TOPIC as EVALUATIONS_ACADEMY_TOPIC
 from contracts.evaluations.v1 import EVALUATIONS_EVENTS
+from trustfacts.postgres import SCHEMA as FACTS_SCHEMA
+from trustfacts.postgres import PostgresFacts
 
-from meetings.adapters import facts_store, read_tables
+from meetings.adapters import read_tables
 from meetings.application.ports import Ports
 from meetings.application.streams import TOPICS, topic_for
 from meetings.entrypoints.access import ACCESS, SERVICE_NAME
@@ -28,7 +30,7 @@ CONSUMED_TOPICS = (ACADEMIES_TRUST_TOPIC, ACADEMIES_ACADEMY_TOPIC, EVALUATIONS_A
 def _registrations(context: ServiceContext) -> list[Registration]:
     ports = Ports(
         store=context.store,
-        facts=facts_store.PostgresFacts(context.pool),
+        facts=PostgresFacts(context.pool),
         meetings=read_tables.PostgresMeetingList(context.pool),
         actions=read_tables.PostgresActionList(context.pool),
         notes=read_tables.PostgresNotes(context.pool),
@@ -50,7 +52,7 @@ def _consumers(context: ServiceContext) -> list[ConsumerSpec]:
 
 SPEC = ServiceSpec(
     name="meetings",
-    schema=[*facts_store.SCHEMA, *read_tables.SCHEMA],
+    schema=[*FACTS_SCHEMA, *read_tables.SCHEMA],
     grpc_service_names=[SERVICE_NAME],
     registrations=_registrations,
     topic_for=topic_for,

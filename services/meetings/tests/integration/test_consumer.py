@@ -19,10 +19,11 @@ from contracts.academies.v1 import ACADEMIES_EVENTS, AcademyRegistered, Framewor
 from contracts.base import EventPayload
 from contracts.evaluations.v1 import EVALUATIONS_EVENTS, ActorRef, PhaseChanged
 from meetings.bootstrap import FACTS_CONSUMER, SPEC
-from meetings.domain.facts import TrustFramework, academy
+from meetings.domain.facts import academy
 from meetings.domain.schedule import cadence_meeting_id, required_meetings
 from meetings.entrypoints.consumers import projector
 from trust_frameworks.loader import presets
+from trustfacts.model import TrustFramework
 
 AUGUST = dt.datetime(2026, 8, 20, 10, 0, tzinfo=dt.UTC)
 JANUARY = dt.datetime(2027, 1, 11, 10, 0, tzinfo=dt.UTC)

@@ -1,7 +1,7 @@
-"""One contract, two implementations: the facts, the meeting list, the action
-list and the notes' text behave alike on PostgreSQL and in memory (so the
-handlers' unit tests, which use the memory ones, say something about the
-service)."""
+"""One contract, two implementations: the meeting list, the action list and the
+notes' text behave alike on PostgreSQL and in memory (so the handlers' unit
+tests, which use the memory ones, say something about the service). The facts'
+contract is trustfacts' (libs/trustfacts/tests/contract/test_facts_contract.py)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ from chassis.eventstore import SCHEMA as EVENT_SCHEMA
 from chassis.eventstore import PostgresEventStore
 from chassis.memory_store import InMemoryEventStore
 from contracts.meetings.v1 import Person
-from meetings.adapters import facts_store, read_tables
-from meetings.adapters.memory import MemoryActionList, MemoryFacts, MemoryMeetingList, MemoryNotes
+from meetings.adapters import read_tables
+from meetings.adapters.memory import MemoryActionList, MemoryMeetingList, MemoryNotes
 from meetings.application.ports import ActionQuery, MeetingRow, NotesText, Ports
 from meetings.domain.action import ActionState
-from meetings.domain.facts import AcademyFacts, PhaseEvent, TrustFramework
-from trust_frameworks.loader import presets
+from trustfacts.memory import InMemoryFacts
+from trustfacts.postgres import SCHEMA as FACTS_SCHEMA
+from trustfacts.postgres import PostgresFacts
 
 UTC = dt.UTC
 HEAD = Person(subject="head@heron", role="headteacher")
@@ -30,45 +31,19 @@ async def ports(request, fresh_db) -> Ports:
     if request.param == "memory":
         return Ports(
             InMemoryEventStore(),
-            MemoryFacts(),
+            InMemoryFacts(),
             MemoryMeetingList(),
             MemoryActionList(),
             MemoryNotes(),
         )
-    await apply_schema(fresh_db, [*EVENT_SCHEMA, *facts_store.SCHEMA, *read_tables.SCHEMA])
+    await apply_schema(fresh_db, [*EVENT_SCHEMA, *FACTS_SCHEMA, *read_tables.SCHEMA])
     return Ports(
         PostgresEventStore(fresh_db, "meetings"),
-        facts_store.PostgresFacts(fresh_db),
+        PostgresFacts(fresh_db),
         read_tables.PostgresMeetingList(fresh_db),
         read_tables.PostgresActionList(fresh_db),
         read_tables.PostgresNotes(fresh_db),
     )
-
-
-async def test_facts_are_kept_and_a_late_older_framework_changes_nothing(ports):
-    facts = ports.facts
-    heron = AcademyFacts("heron", "t1", "Heron", "primary", dt.date(2020, 9, 1))
-    await facts.register(heron)
-    await facts.register(AcademyFacts("otter", "t1", "Otter", "secondary", dt.date(2021, 9, 1)))
-    await facts.change_details("heron", None, "all_through")
-    await facts.leave("otter", dt.date(2027, 1, 31))
-    assert await facts.academy("heron") == AcademyFacts(
-        "heron", "t1", "Heron", "all_through", dt.date(2020, 9, 1)
-    )
-    assert [a.academy_id for a in await facts.open_academies("t1")] == ["heron"]
-    aid = TrustFramework("t1", 2, presets()["seed-000-aid"], "seed-000-aid")
-    assert await facts.adopt(aid)
-    assert not await facts.adopt(TrustFramework("t1", 1, presets()["seed-004-focus"], "x"))
-    kept = await facts.framework("t1")
-    assert kept is not None and (kept.version, kept.based_on_preset) == (2, "seed-000-aid")
-    assert kept.framework == aid.framework
-    history = [
-        PhaseEvent(DAY, phase="not_yet_good"),
-        PhaseEvent(DAY, intervention_id="i1", intervention_open=True),
-    ]
-    for event in history:
-        await facts.record("heron", event)
-    assert await facts.history("heron") == history and await facts.history("otter") == []
 
 
 def row(meeting_id: str, hour: int, academy_id: str | None = "heron", status: str = "scheduled"):

@@ -13,8 +13,9 @@ from contracts.base import EventPayload
 from contracts.meetings.v1 import MeetingHeld, MeetingScheduled, NotesDrafted, Person
 from meetings.domain import action, meeting
 from meetings.domain.calendar import at_local
-from meetings.domain.facts import Party, PhaseFact, TrustFramework, academy, phase_fact
+from meetings.domain.facts import Party, PhaseFact, academy, phase_fact
 from trust_frameworks.loader import presets
+from trustfacts.model import TrustFramework
 
 PRESETS = presets()
 TRUST = "t1"

@@ -1,6 +1,7 @@
 """A meetings service in memory for the handlers' tests: the event store
-(chassis.memory_store) and the read-table ports (meetings.adapters.memory),
-callers in each role, and shortcuts to the facts the consumer would keep."""
+(chassis.memory_store), the facts (trustfacts.memory) and the read-table ports
+(meetings.adapters.memory), callers in each role, and shortcuts to the facts
+the consumer would keep."""
 
 from __future__ import annotations
 
@@ -11,15 +12,16 @@ from typing import Any
 from chassis.auth import Principal, Role
 from chassis.envelope import CausationContext, EventEnvelope
 from chassis.memory_store import InMemoryEventStore
-from contracts.academies.v1 import AcademyRegistered
+from contracts.academies.v1 import AcademyRegistered, FrameworkAdopted
 from contracts.base import EventPayload
 from contracts.meetings.v1 import MEETINGS_EVENTS, Person
-from meetings.adapters.memory import MemoryActionList, MemoryFacts, MemoryMeetingList, MemoryNotes
+from meetings.adapters.memory import MemoryActionList, MemoryMeetingList, MemoryNotes
 from meetings.application.ports import MeetingRow, Ports
 from meetings.application.reactions import Reactor
 from meetings.application.scheduling import Trigger
-from meetings.domain.facts import AcademyFacts, PhaseEvent, TrustFramework
 from meetings_controls import ACADEMY, PRESETS, TRUST
+from trustfacts.memory import InMemoryFacts
+from trustfacts.model import AcademyFacts, PhaseEvent, TrustFramework
 
 REGISTERED_ON = dt.date(2026, 8, 20)  # before the year: every meeting of it is ahead
 
@@ -32,6 +34,17 @@ def trigger(on: dt.date, event_id: str = "e1") -> Trigger:
     return Trigger(event_id=event_id, correlation_id="corr", on=on, what="test")
 
 
+def adopted(framework: TrustFramework) -> FrameworkAdopted:
+    """The academies service's event adopting ``framework``."""
+    return FrameworkAdopted(
+        trust_id=framework.trust_id,
+        framework_id=framework.framework.id,
+        version=framework.version,
+        based_on_preset=framework.based_on_preset,
+        document=framework.framework.model_dump(mode="json"),
+    )
+
+
 def cause(who: Principal) -> CausationContext:
     return CausationContext(who.actor, "corr")
 
@@ -39,7 +52,7 @@ def cause(who: Principal) -> CausationContext:
 @dataclass
 class World:
     store: InMemoryEventStore = field(default_factory=lambda: InMemoryEventStore("meetings"))
-    facts: MemoryFacts = field(default_factory=MemoryFacts)
+    facts: InMemoryFacts = field(default_factory=InMemoryFacts)
     meetings: MemoryMeetingList = field(default_factory=MemoryMeetingList)
     actions: MemoryActionList = field(default_factory=MemoryActionList)
     notes: MemoryNotes = field(default_factory=MemoryNotes)
@@ -80,7 +93,7 @@ class World:
             date_joined=dt.date(2020, 9, 1),
             new_to_trust=False,
         )
-        await self.reactor.on_register(event, trigger(on, f"registered-{academy_id}"))
+        await self.reactor.react(event, trigger(on, f"registered-{academy_id}"))
 
     def rows(self, academy_id: str | None = ACADEMY, meeting_type: str = "") -> list[MeetingRow]:
         found = [

@@ -20,9 +20,9 @@ from contracts.evaluations.v1 import (
 from contracts.meetings.v1 import ACADEMY_TOPIC, TRUST_TOPIC, MeetingCancelled, MeetingScheduled
 from meetings.application.scheduling import SCHEDULER
 from meetings.application.streams import topic_for
-from meetings.domain.facts import TrustFramework
 from meetings_controls import ACADEMY, PRESETS, TRUST
-from meetings_world import trigger
+from meetings_world import adopted, trigger
+from trustfacts.model import TrustFramework
 
 WORSE, BETTER = dt.date(2027, 1, 11), dt.date(2027, 4, 19)
 
@@ -71,28 +71,26 @@ async def test_an_academy_registered_before_its_trusts_framework_is_scheduled_wh
 ):
     await world.register()
     assert world.rows() == []
-    adopted = TrustFramework(TRUST, 1, PRESETS["seed-000-aid"], "seed-000-aid")
-    outcome = await world.reactor.framework_adopted(adopted, trigger(dt.date(2026, 8, 21)))
+    framework = TrustFramework(TRUST, 1, PRESETS["seed-000-aid"], "seed-000-aid")
+    outcome = await world.reactor.react(adopted(framework), trigger(dt.date(2026, 8, 21)))
     assert outcome.scheduled == 3 and kinds(world) == {("aim", "scheduled"): 3}
     older = TrustFramework(TRUST, 1, PRESETS["seed-004-focus"], "seed-004-focus")
-    assert (
-        await world.reactor.framework_adopted(older, trigger(dt.date(2026, 8, 22)))
-    ).scheduled == 0
+    assert (await world.reactor.react(adopted(older), trigger(dt.date(2026, 8, 22)))).scheduled == 0
     assert world.facts.frameworks[TRUST].based_on_preset == "seed-000-aid"
 
 
 async def test_good_then_less_than_good_then_good_adds_then_cancels_the_interim_meetings(world):
     world.trust("seed-000-aid")
     await world.register()
-    await world.reactor.on_evaluation(phase_changed("not_yet_good"), trigger(WORSE, "worse"))
+    await world.reactor.react(phase_changed("not_yet_good"), trigger(WORSE, "worse"))
     added = [r for r in world.rows(meeting_type="interim_aim")]
     assert [r.scheduled_for.date() >= WORSE + dt.timedelta(days=7) for r in added] == [True] * 2
     scheduled_by_change = [e for e in world.envelopes() if e.causation_id == "worse"]
     assert len(scheduled_by_change) == 2 and all(e.actor == SCHEDULER for e in scheduled_by_change)
-    await world.reactor.on_evaluation(phase_changed("not_yet_good"), trigger(WORSE, "again"))
+    await world.reactor.react(phase_changed("not_yet_good"), trigger(WORSE, "again"))
     assert len(world.envelopes()) == 5  # the same facts again: nothing new
 
-    await world.reactor.on_evaluation(phase_changed("good_or_better"), trigger(BETTER, "better"))
+    await world.reactor.react(phase_changed("good_or_better"), trigger(BETTER, "better"))
     cancelled = [e for e in world.envelopes() if e.causation_id == "better"]
     assert [e.event_type for e in cancelled] == [MeetingCancelled.EVENT_TYPE]
     assert cancelled[0].payload["why"] == "no_longer_required"
@@ -108,9 +106,9 @@ async def test_a_subjects_phase_changes_nothing_of_the_academys_meetings(world):
     world.trust("seed-001-carter")
     await world.register()
     before = len(world.envelopes())
-    await world.reactor.on_evaluation(phase_changed("stabilise", subject="maths"), trigger(WORSE))
+    await world.reactor.react(phase_changed("stabilise", subject="maths"), trigger(WORSE))
     assert len(world.envelopes()) == before and world.facts.histories == {}
-    await world.reactor.on_evaluation(phase_changed("stabilise"), trigger(WORSE))
+    await world.reactor.react(phase_changed("stabilise"), trigger(WORSE))
     assert kinds(world)[("academy_intervention_group", "scheduled")] == 4
 
 
@@ -129,7 +127,7 @@ async def test_formal_intervention_brings_monthly_task_groups_and_ending_it_canc
         reason="inadequate",
         notice=notice,
     )
-    await world.reactor.on_evaluation(started, trigger(WORSE))
+    await world.reactor.react(started, trigger(WORSE))
     assert [r.status for r in world.rows(meeting_type="task_group")] == ["scheduled"] * 6
     ended = FormalInterventionEnded(
         trust_id=TRUST,
@@ -138,7 +136,7 @@ async def test_formal_intervention_brings_monthly_task_groups_and_ending_it_canc
         ended_on=dt.date(2027, 4, 30),
         reason="improved",
     )
-    await world.reactor.on_evaluation(ended, trigger(dt.date(2027, 4, 30)))
+    await world.reactor.react(ended, trigger(dt.date(2027, 4, 30)))
     assert Counter(r.status for r in world.rows(meeting_type="task_group")) == {
         "scheduled": 3,
         "cancelled": 3,
@@ -147,7 +145,7 @@ async def test_formal_intervention_brings_monthly_task_groups_and_ending_it_canc
 
 async def test_the_trust_wide_series_is_scheduled_once_for_the_trust_on_its_own_topic(world):
     sussex = TrustFramework(TRUST, 1, PRESETS["seed-002-sussex"], "seed-002-sussex")
-    await world.reactor.framework_adopted(sussex, trigger(dt.date(2026, 8, 20), "adopted"))
+    await world.reactor.react(adopted(sussex), trigger(dt.date(2026, 8, 20), "adopted"))
     series = world.rows(academy_id=None)
     assert {r.meeting_type for r in series} == {"heads_executive_meeting"} and len(series) == 19
     envelopes = world.envelopes()
@@ -158,7 +156,7 @@ async def test_the_trust_wide_series_is_scheduled_once_for_the_trust_on_its_own_
     await world.register()
     assert kinds(world) == {("annual_review", "scheduled"): 1}
     again = TrustFramework(TRUST, 2, PRESETS["seed-002-sussex"], "seed-002-sussex")
-    await world.reactor.framework_adopted(again, trigger(dt.date(2026, 8, 25)))
+    await world.reactor.react(adopted(again), trigger(dt.date(2026, 8, 25)))
     assert len(world.rows(academy_id=None)) == 19  # a new version, the same slots
 
 
@@ -168,7 +166,7 @@ async def test_an_academy_that_leaves_has_its_meetings_after_leaving_cancelled(w
     left = AcademyLeftTrust(
         trust_id=TRUST, academy_id=ACADEMY, date_left=dt.date(2027, 1, 31), reason="rebrokered"
     )
-    await world.reactor.on_register(left, trigger(dt.date(2027, 1, 15)))
+    await world.reactor.react(left, trigger(dt.date(2027, 1, 15)))
     statuses = [(r.scheduled_for.date() > dt.date(2027, 1, 31), r.status) for r in world.rows()]
     assert statuses == [(False, "scheduled"), (False, "scheduled"), (True, "cancelled")]
     assert not world.facts.academies[ACADEMY].is_open

@@ -11,7 +11,7 @@ from itertools import pairwise
 import pytest
 from meetings.domain import meeting
 from meetings.domain.calendar import SchoolYear, local_day
-from meetings.domain.facts import Party, TrustFramework, trust
+from meetings.domain.facts import Party, trust
 from meetings.domain.meeting import MeetingState, Status
 from meetings.domain.schedule import (
     Reconciled,
@@ -32,6 +32,7 @@ from meetings_controls import (
     heron,
     recorded,
 )
+from trustfacts.model import TrustFramework
 
 BEFORE = dt.date(2026, 6, 1)  # the facts were known before the year began
 

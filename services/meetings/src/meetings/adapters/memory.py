@@ -1,16 +1,16 @@
 """The read-table ports in memory, for application tests without a database.
 
 Like chassis.memory_store for the event store: the handlers run against these
-exactly as against the asyncpg adapters (facts_store, read_tables), with the
-same order and page keys. They are not transactional: a write lands when it is
-called (``execute`` calls ``after`` last, just before the commit).
+exactly as against the asyncpg adapters (read_tables), with the same order and
+page keys (the facts' are trustfacts.memory.InMemoryFacts). They are not
+transactional: a write lands when it is called (``execute`` calls ``after``
+last, just before the commit).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from meetings.application.ports import (
@@ -22,7 +22,6 @@ from meetings.application.ports import (
     meeting_key,
 )
 from meetings.domain.action import ActionState
-from meetings.domain.facts import AcademyFacts, PhaseEvent, TrustFramework
 
 T = TypeVar("T")
 
@@ -33,57 +32,6 @@ def _page(
     """Up to ``limit`` items in ``key`` order after the key ``after``, as the SQL reads."""
     ordered = sorted(items, key=key)
     return [i for i in ordered if after is None or key(i) > tuple(after)][:limit]
-
-
-@dataclass
-class MemoryFacts:
-    """FactsWriter (and so FactsReader)."""
-
-    academies: dict[str, AcademyFacts] = field(default_factory=dict)
-    frameworks: dict[str, TrustFramework] = field(default_factory=dict)
-    histories: dict[str, list[PhaseEvent]] = field(default_factory=dict)
-
-    async def academy(self, academy_id: str) -> AcademyFacts | None:
-        return self.academies.get(academy_id)
-
-    async def open_academies(self, trust_id: str) -> list[AcademyFacts]:
-        found = [a for a in self.academies.values() if a.trust_id == trust_id and a.is_open]
-        return sorted(found, key=lambda a: (a.name, a.academy_id))
-
-    async def framework(self, trust_id: str) -> TrustFramework | None:
-        return self.frameworks.get(trust_id)
-
-    async def history(self, academy_id: str) -> list[PhaseEvent]:
-        return list(self.histories.get(academy_id, ()))
-
-    async def adopt(self, framework: TrustFramework) -> bool:
-        kept = self.frameworks.get(framework.trust_id)
-        if kept is not None and kept.version >= framework.version:
-            return False
-        self.frameworks[framework.trust_id] = framework
-        return True
-
-    async def register(self, academy: AcademyFacts) -> None:
-        self.academies.setdefault(academy.academy_id, academy)
-
-    async def change_details(
-        self, academy_id: str, name: str | None, phase_of_education: str | None
-    ) -> None:
-        found = self.academies.get(academy_id)
-        if found is not None:
-            self.academies[academy_id] = replace(
-                found,
-                name=name or found.name,
-                phase_of_education=phase_of_education or found.phase_of_education,
-            )
-
-    async def leave(self, academy_id: str, left_on: dt.date) -> None:
-        found = self.academies.get(academy_id)
-        if found is not None:
-            self.academies[academy_id] = replace(found, left_on=left_on)
-
-    async def record(self, academy_id: str, event: PhaseEvent) -> None:
-        self.histories.setdefault(academy_id, []).append(event)
 
 
 def _same_party(a: Any, b: Any) -> bool:

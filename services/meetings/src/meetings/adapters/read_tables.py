@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
+from chassis.connection import Connector
 from contracts.meetings.v1 import Person
 
-from meetings.adapters.connection import Connector
 from meetings.application.ports import ActionQuery, MeetingRow, NotesText
 from meetings.domain.action import ActionState
 

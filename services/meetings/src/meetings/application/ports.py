@@ -1,10 +1,11 @@
 """What the handlers read and write besides the event store: small ports.
 
 The register facts, the trusts' frameworks and the phase history are meetings'
-own copies, fed by the academies and evaluations services' events (the
-consumer writes them); the meeting list, the action list and the notes' text
-are its own read tables. The asyncpg implementations are in ``adapters/``; the
-unit tests use the in-memory ones (adapters/memory.py).
+own copies of the shared facts (trustfacts: its ports, its PostgreSQL and
+in-memory implementations), fed by the academies and evaluations services'
+events (the consumer writes them); the meeting list, the action list and the
+notes' text are its own read tables. Their asyncpg implementations are in
+``adapters/``; the unit tests use the in-memory ones (adapters/memory.py).
 
 A write takes the event-store session's ``conn`` (``execute(..., after=...)``)
 so it commits or rolls back with the events. Each list is read in a fixed order
@@ -21,9 +22,9 @@ from typing import Any, Protocol
 
 from chassis.aggregate import EventStore
 from contracts.meetings.v1 import Person
+from trustfacts.ports import FactsReader
 
 from meetings.domain.action import ActionState
-from meetings.domain.facts import AcademyFacts, PhaseEvent, TrustFramework
 
 
 @dataclass(frozen=True)
@@ -99,38 +100,6 @@ def action_listed(action: ActionState, query: ActionQuery) -> bool:
     if query.status == "completed":
         return action.completed_on is not None and action.completed_on <= query.as_of
     return True
-
-
-class FactsReader(Protocol):
-    async def academy(self, academy_id: str) -> AcademyFacts | None: ...
-
-    async def open_academies(self, trust_id: str) -> list[AcademyFacts]: ...
-
-    async def framework(self, trust_id: str) -> TrustFramework | None:
-        """The trust's framework in force, or None before it adopted one."""
-        ...
-
-    async def history(self, academy_id: str) -> list[PhaseEvent]:
-        """The academy's phase changes and interventions, in the order they happened."""
-        ...
-
-
-class FactsWriter(FactsReader, Protocol):
-    """The consumer's side: each write is in the consumer's transaction."""
-
-    async def adopt(self, framework: TrustFramework) -> bool:
-        """Keep a framework version; False when a later one is already kept."""
-        ...
-
-    async def register(self, academy: AcademyFacts) -> None: ...
-
-    async def change_details(
-        self, academy_id: str, name: str | None, phase_of_education: str | None
-    ) -> None: ...
-
-    async def leave(self, academy_id: str, left_on: dt.date) -> None: ...
-
-    async def record(self, academy_id: str, event: PhaseEvent) -> None: ...
 
 
 class MeetingList(Protocol):

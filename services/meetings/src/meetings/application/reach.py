@@ -17,10 +17,12 @@ from chassis.errors import AlreadyExists, FailedPrecondition, NotFound, Permissi
 from contracts.base import EventPayload
 from contracts.meetings.v1 import Person
 from trust_frameworks.model import MeetingType
+from trustfacts.model import AcademyFacts, TrustFramework
+from trustfacts.ports import FactsReader
 
-from meetings.application.ports import FactsReader, MeetingList, MeetingRow, Ports
+from meetings.application.ports import MeetingList, MeetingRow, Ports
 from meetings.application.streams import MeetingRecord, key_of, meetings_of
-from meetings.domain.facts import AcademyFacts, Party, TrustFramework, party_of, trust
+from meetings.domain.facts import Party, party_of, trust
 from meetings.domain.meeting import MeetingState
 from meetings.entrypoints.access import RUN
 

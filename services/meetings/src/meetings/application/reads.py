@@ -11,13 +11,14 @@ from chassis.auth import Principal
 from chassis.errors import InvalidArgument
 from chassis.paging import PageRequest
 from contracts import values
+from trustfacts.model import TrustFramework
 
 from meetings.application.ports import MEETING_STATUSES, Ports, meeting_key
 from meetings.application.reach import meeting_in_reach, party_in_reach
 from meetings.application.streams import load_meetings
 from meetings.application.views import MeetingView, meeting_view
 from meetings.domain.compliance import Compliance, compliance
-from meetings.domain.facts import TrustFramework, applicable_areas
+from meetings.domain.facts import applicable_areas
 from meetings.domain.schedule import required_meetings
 from meetings.entrypoints.access import ACCESS
 

@@ -29,13 +29,14 @@ from chassis.aggregate import Decided, EventStore, Session, execute
 from chassis.envelope import Actor, CausationContext
 from chassis.errors import DomainError
 from contracts.base import EventPayload
+from trustfacts.model import TrustFramework
 
 from meetings.application.ports import MeetingList
 from meetings.application.reach import keep_row
 from meetings.application.streams import MeetingRecord, key_of, load_meetings, meetings_of
 from meetings.domain import meeting
 from meetings.domain.calendar import years_in_view
-from meetings.domain.facts import Party, TrustFramework
+from meetings.domain.facts import Party
 from meetings.domain.meeting import MeetingState
 from meetings.domain.schedule import ToSchedule, reconcile, required_meetings
 

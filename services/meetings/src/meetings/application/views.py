@@ -8,9 +8,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from trust_frameworks.model import MeetingType
+from trustfacts.model import TrustFramework
 
 from meetings.application.streams import MeetingRecord
-from meetings.domain.facts import TrustFramework
 from meetings.domain.meeting import MeetingState, Notes, Paper
 from meetings.domain.notes import DeadlineDue, awaiting, note_deadlines
 from meetings.domain.papers import PaperDue, papers_due

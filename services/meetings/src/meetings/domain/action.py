@@ -16,8 +16,8 @@ from chassis.errors import AlreadyExists, FailedPrecondition, InvalidArgument, N
 from contracts import limits
 from contracts.base import EventPayload
 from contracts.meetings.v1 import ActionCarriedForward, ActionCompleted, ActionRaised, Person
+from trustfacts.model import TrustFramework
 
-from meetings.domain.facts import TrustFramework
 from meetings.domain.meeting import MeetingState, Status, require_plan
 from meetings.domain.values import require_person, require_text
 

@@ -14,9 +14,9 @@ from contracts import values
 from contracts.base import EventPayload
 from contracts.meetings.v1 import ApologiesGiven, MeetingHeld, Person
 from trust_frameworks.model import MeetingType
+from trustfacts.model import TrustFramework
 
 from meetings.domain.calendar import SchoolYear
-from meetings.domain.facts import TrustFramework
 from meetings.domain.meeting import MeetingState, meeting_type_of, require_scheduled
 from meetings.domain.values import days, days_text, require_person
 

@@ -17,8 +17,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from trustfacts.model import TrustFramework
+
 from meetings.domain.action import ActionState
-from meetings.domain.facts import TrustFramework
 from meetings.domain.meeting import MeetingState, Status
 from meetings.domain.notes import awaiting, note_deadlines
 from meetings.domain.papers import papers_due

@@ -1,10 +1,9 @@
-"""What meetings knows of the trust, its framework and its academies, from events.
+"""Whose meetings, and where each stood: the Party the schedule works on.
 
-The register and the framework come from the academies service's events, the
-phases and formal interventions from evaluations' (an idempotent consumer
-keeps them); the domain only ever sees these values. ``party_of`` folds an
-academy's register facts and its phase history into the Party the schedule
-works on.
+The register, the trusts' frameworks and the phase histories are the shared
+facts (trustfacts.model, kept by the consumer from the academies and
+evaluations services' events); ``party_of`` folds an academy's register facts
+and its phase history into a Party.
 """
 
 from __future__ import annotations
@@ -13,38 +12,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from trust_frameworks.model import Framework, MeetingType
+from trust_frameworks.model import Framework
 from trust_frameworks.schemes import JudgementScheme
-
-from meetings.domain.supplements import Supplement, supplement_for
-
-
-@dataclass(frozen=True)
-class TrustFramework:
-    """The trust's framework in force, its version, and what the model cannot say."""
-
-    trust_id: str
-    version: int
-    framework: Framework
-    based_on_preset: str = ""
-
-    @property
-    def supplement(self) -> Supplement:
-        return supplement_for(self.based_on_preset or self.framework.id)
-
-    @property
-    def scheme(self) -> JudgementScheme:
-        return self.framework.scheme
-
-    def meeting_type(self, type_id: str) -> MeetingType | None:
-        return self.framework.meeting_type(type_id)
-
-    def is_trust_wide(self, type_id: str) -> bool:
-        return type_id in self.supplement.trust_wide
-
-    def meeting_types(self, trust_wide: bool) -> list[MeetingType]:
-        """The types held per academy (or, with ``trust_wide``, once for the trust)."""
-        return [m for m in self.framework.meeting_types if self.is_trust_wide(m.id) == trust_wide]
+from trustfacts.model import AcademyFacts, PhaseEvent, TrustFramework, standing, standings
 
 
 @dataclass(frozen=True)
@@ -61,8 +31,8 @@ def phase_fact(
     framework: Framework, since: dt.date, phase: str | None, formal_intervention: bool = False
 ) -> PhaseFact:
     """A fact whose 'less than good' is the framework's word for the phase."""
-    found = framework.phase(phase) if phase else None
-    return PhaseFact(since, phase, bool(found and found.less_than_good), formal_intervention)
+    found = standing(framework, phase, formal_intervention)
+    return PhaseFact(since, phase, found.less_than_good, formal_intervention)
 
 
 @dataclass(frozen=True)
@@ -122,54 +92,17 @@ def trust(trust_id: str) -> Party:
     return Party(trust_id)
 
 
-# -- the register and the phase history, as consumed ----------------------------------------
-
-
-@dataclass(frozen=True)
-class AcademyFacts:
-    academy_id: str
-    trust_id: str
-    name: str
-    phase_of_education: str
-    joined_on: dt.date
-    left_on: dt.date | None = None
-
-    @property
-    def is_open(self) -> bool:
-        return self.left_on is None
-
-
 def applicable_areas(scheme: JudgementScheme, academy: AcademyFacts) -> frozenset[str]:
     """The scheme's areas that apply to the academy (early years, sixth form)."""
     return frozenset(area.id for area in scheme.areas_for(academy.phase_of_education))
 
 
-@dataclass(frozen=True)
-class PhaseEvent:
-    """One of evaluations' decisions about the academy as a whole, from ``on``: a
-    new phase, or a formal intervention started (``intervention_open``) or ended."""
-
-    on: dt.date
-    phase: str | None = None
-    intervention_id: str | None = None
-    intervention_open: bool = False
-
-
 def phase_facts(framework: Framework, history: Sequence[PhaseEvent]) -> list[PhaseFact]:
-    """Where the academy stood from each event on (in the order they happened)."""
-    phase: str | None = None
-    open_interventions: set[str] = set()
-    facts = []
-    for event in history:
-        if event.phase is not None:
-            phase = event.phase
-        if event.intervention_id is not None:
-            if event.intervention_open:
-                open_interventions.add(event.intervention_id)
-            else:
-                open_interventions.discard(event.intervention_id)
-        facts.append(phase_fact(framework, event.on, phase, bool(open_interventions)))
-    return facts
+    """Where the academy stood from each event on (folded in the order they came)."""
+    return [
+        PhaseFact(event.on, s.phase, s.less_than_good, s.formal_intervention)
+        for event, s in standings(framework, history)
+    ]
 
 
 def party_of(

@@ -40,9 +40,11 @@ from contracts.meetings.v1 import (
     Person,
 )
 from trust_frameworks.model import MeetingType
+from trustfacts.model import TrustFramework
 
 from meetings.domain.calendar import SchoolYear, local_day
-from meetings.domain.facts import Party, TrustFramework
+from meetings.domain.facts import Party
+from meetings.domain.supplements import is_trust_wide
 from meetings.domain.values import (
     require_aware,
     require_not_past,
@@ -319,7 +321,7 @@ def decide_schedule(
         raise InvalidArgument(
             f"meeting type {command.meeting_type!r} is not in the trust's framework ({known})"
         )
-    trust_wide = framework.is_trust_wide(meeting_type.id)
+    trust_wide = is_trust_wide(framework, meeting_type.id)
     if trust_wide and not party.trust_wide:
         raise InvalidArgument(
             f"{meeting_type.id} is held once for the whole trust: schedule it without an academy"

@@ -24,8 +24,8 @@ from chassis.errors import AlreadyExists, FailedPrecondition, InvalidArgument, P
 from contracts.base import EventPayload
 from contracts.meetings.v1 import DeadlineMet, NotesApproved, NotesCirculated, NotesDrafted, Person
 from trust_frameworks.model import MeetingType
+from trustfacts.model import TrustFramework
 
-from meetings.domain.facts import TrustFramework
 from meetings.domain.meeting import Held, MeetingState, Notes, meeting_type_of, require_plan
 from meetings.domain.values import require_person
 

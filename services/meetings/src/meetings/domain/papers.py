@@ -13,8 +13,8 @@ from contracts import limits
 from contracts.base import EventPayload
 from contracts.meetings.v1 import PaperSubmitted, Person
 from trust_frameworks.model import MeetingType
+from trustfacts.model import TrustFramework
 
-from meetings.domain.facts import TrustFramework
 from meetings.domain.meeting import MeetingState, meeting_type_of, require_plan, require_scheduled
 from meetings.domain.values import require_person, require_text
 

@@ -52,10 +52,12 @@ from dataclasses import dataclass, field
 
 from contracts.values import TERMS
 from trust_frameworks.model import MeetingType
+from trustfacts.model import TrustFramework
 
 from meetings.domain.calendar import SchoolYear, at_local
-from meetings.domain.facts import Party, TrustFramework
+from meetings.domain.facts import Party
 from meetings.domain.meeting import MeetingState, Status
+from meetings.domain.supplements import meeting_types, supplement
 
 NOTICE_DAYS = 7  # default: the seeds' papers come "one week prior"
 DEFAULT_START = dt.time(9, 30)  # default: cadence meetings start at 09:30 in England
@@ -111,14 +113,14 @@ def _windows(
 
 def _grid(framework: TrustFramework, trust_wide: bool, year: SchoolYear) -> list[_Window]:
     """Every type's windows and default days for the party's scope, whoever applies."""
-    supplement = framework.supplement
-    types = framework.meeting_types(trust_wide)
+    extra = supplement(framework)
+    types = meeting_types(framework, trust_wide)
     standing_in = {s for s, _ in _standing_in(framework, {t.id for t in types}).values()}
     hosts = {t.id: t for t in types if t.id not in standing_in}
     # a pinned term: the supplement's, or a stand-in's own when its host is absent
     terms = {
-        **{s: term for s, (_, term) in supplement.stands_in_for.items()},
-        **supplement.in_term,
+        **{s: term for s, (_, term) in extra.stands_in_for.items()},
+        **extra.in_term,
     }
     shapes = {
         t.id: (t.cadence.times_per_year, t.cadence.interval_weeks, terms.get(t.id))
@@ -145,7 +147,7 @@ def _standing_in(framework: TrustFramework, type_ids: set[str]) -> dict[str, tup
     the framework has both (without its host, a stand-in keeps to its term)."""
     return {
         host: (stand_in, term)
-        for stand_in, (host, term) in framework.supplement.stands_in_for.items()
+        for stand_in, (host, term) in supplement(framework).stands_in_for.items()
         if stand_in in type_ids and host in type_ids
     }
 
@@ -153,7 +155,7 @@ def _standing_in(framework: TrustFramework, type_ids: set[str]) -> dict[str, tup
 def _applies(
     framework: TrustFramework, meeting_type: MeetingType, party: Party, day: dt.date
 ) -> bool:
-    if not party.member_on(day) or meeting_type.id in framework.supplement.on_request_only:
+    if not party.member_on(day) or meeting_type.id in supplement(framework).on_request_only:
         return False
     rule = meeting_type.applies_to
     if rule.all_academies:
@@ -204,7 +206,7 @@ def required_meetings(
 ) -> list[RequiredMeeting]:
     """The meetings the framework requires of ``party`` in ``academic_year``."""
     year = SchoolYear.of(framework.framework.term_calendar, academic_year)
-    types = {t.id: t for t in framework.meeting_types(party.trust_wide)}
+    types = {t.id: t for t in meeting_types(framework, party.trust_wide)}
     stand_ins = _standing_in(framework, set(types))
     taken: dict[str, int] = {}
     result = []

@@ -29,6 +29,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from trust_frameworks.model import MeetingType
+from trustfacts.model import TrustFramework
+
 
 @dataclass(frozen=True)
 class Supplement:
@@ -59,3 +62,20 @@ SUPPLEMENTS: dict[str, Supplement] = {
 
 def supplement_for(preset: str) -> Supplement:
     return SUPPLEMENTS.get(preset, NONE)
+
+
+def supplement(framework: TrustFramework) -> Supplement:
+    """What the trust's framework cannot say, by the preset it was based on (or,
+    for a preset itself, its own id)."""
+    return supplement_for(framework.based_on_preset or framework.framework.id)
+
+
+def is_trust_wide(framework: TrustFramework, type_id: str) -> bool:
+    return type_id in supplement(framework).trust_wide
+
+
+def meeting_types(framework: TrustFramework, trust_wide: bool) -> list[MeetingType]:
+    """The types held per academy (or, with ``trust_wide``, once for the trust)."""
+    return [
+        m for m in framework.framework.meeting_types if is_trust_wide(framework, m.id) == trust_wide
+    ]

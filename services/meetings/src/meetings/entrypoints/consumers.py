@@ -10,29 +10,17 @@ connection). The day the event happened, in England, is "as of".
 from __future__ import annotations
 
 import asyncpg
-import pydantic
-from chassis.consumer import PoisonMessage, Projector
+from chassis.connection import OnConnection
+from chassis.consumer import Projector
 from chassis.envelope import EventEnvelope
 from chassis.eventstore import PostgresEventStore
-from contracts.academies.v1 import ACADEMIES_EVENTS, FrameworkAdopted
-from contracts.base import EventPayload, EventRegistry, UnknownEventType
-from contracts.evaluations.v1 import EVALUATIONS_EVENTS
-from trust_frameworks.model import Framework
+from trustfacts.postgres import PostgresFacts
+from trustfacts.recorder import parse_consumed
 
-from meetings.adapters.connection import OnConnection
-from meetings.adapters.facts_store import PostgresFacts
 from meetings.adapters.read_tables import PostgresMeetingList
 from meetings.application.reactions import Reactor
 from meetings.application.scheduling import Trigger
 from meetings.domain.calendar import local_day
-from meetings.domain.facts import TrustFramework
-
-
-def _parse(registry: EventRegistry, envelope: EventEnvelope) -> EventPayload:
-    try:
-        return registry.parse(envelope.event_type, envelope.schema_version, envelope.payload)
-    except (pydantic.ValidationError, UnknownEventType) as error:
-        raise PoisonMessage(f"{envelope.event_type}: {error}") from error
 
 
 def trigger_of(envelope: EventEnvelope) -> Trigger:
@@ -44,29 +32,14 @@ def trigger_of(envelope: EventEnvelope) -> Trigger:
     )
 
 
-def _framework(event: FrameworkAdopted) -> TrustFramework:
-    try:
-        framework = Framework.model_validate(event.document)
-    except pydantic.ValidationError as error:
-        raise PoisonMessage(
-            f"FrameworkAdopted: trust {event.trust_id} version {event.version}: {error}"
-        ) from error
-    return TrustFramework(event.trust_id, event.version, framework, event.based_on_preset)
-
-
 def projector(store: PostgresEventStore) -> Projector:
     """Apply one consumed event (inside the consumer's transaction)."""
 
     async def project(conn: asyncpg.Connection, envelope: EventEnvelope) -> None:
+        event = parse_consumed(envelope)
+        if event is None:
+            return
         reactor = Reactor(OnConnection(store, conn), PostgresFacts(conn), PostgresMeetingList(conn))
-        trigger = trigger_of(envelope)
-        if ACADEMIES_EVENTS.knows(envelope.event_type, envelope.schema_version):
-            event = _parse(ACADEMIES_EVENTS, envelope)
-            if isinstance(event, FrameworkAdopted):
-                await reactor.framework_adopted(_framework(event), trigger)
-            else:
-                await reactor.on_register(event, trigger)
-        elif EVALUATIONS_EVENTS.knows(envelope.event_type, envelope.schema_version):
-            await reactor.on_evaluation(_parse(EVALUATIONS_EVENTS, envelope), trigger)
+        await reactor.react(event, trigger_of(envelope))
 
     return project

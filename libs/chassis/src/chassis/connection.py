@@ -1,6 +1,7 @@
-"""Where an adapter reads: a connection of its own from the pool (the API), or
-the consumer's connection inside its open transaction, so that it sees what
-that transaction already wrote (an earlier event of the same batch)."""
+"""Where an adapter reads and writes: a connection of its own from the pool (an
+API), or a consumer's connection inside its open transaction, so that it sees
+what that transaction already wrote (an earlier event of the same batch) and
+its writes commit with the consumer's inbox row or not at all."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import asyncpg
+
 from chassis.eventstore import PostgresEventStore, PostgresSession
 
 
 class Connector:
+    """``async with connect() as conn``: one of the pool's, or the one given."""
+
     def __init__(self, source: asyncpg.Pool | asyncpg.Connection) -> None:
         self._source = source
 

@@ -1,8 +1,10 @@
-"""Meetings' own copy of what it needs from the register, the trusts' frameworks
-and evaluations' phase decisions (application.ports.FactsWriter on PostgreSQL).
+"""The facts on PostgreSQL (ports.FactsWriter): a consuming service's own copy
+of what it needs from the register, the trusts' frameworks and evaluations'
+phase decisions, in its own database.
 
-Written by the idempotent consumer in its transaction, never by reading another
-service's database; the API reads it with connections of its own.
+Written by the idempotent consumer in its transaction (give it the consumer's
+connection), never by reading another service's database; an API reads it on
+the pool. ``SCHEMA`` goes into the service's schema list.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ import datetime as dt
 from typing import Any
 
 import asyncpg
+from chassis.connection import Connector
 from trust_frameworks.model import Framework
 
-from meetings.adapters.connection import Connector
-from meetings.domain.facts import AcademyFacts, PhaseEvent, TrustFramework
+from trustfacts.model import AcademyFacts, PhaseEvent, TrustFramework
 
 SCHEMA = [
     """
@@ -50,7 +52,7 @@ def _academy(row: Any) -> AcademyFacts:
 
 
 class PostgresFacts:
-    """The facts, read and written on the pool (the API) or on the consumer's
+    """The facts, read and written on the pool (an API) or on the consumer's
     connection (its transaction)."""
 
     def __init__(self, source: asyncpg.Pool | asyncpg.Connection) -> None:
