@@ -12,13 +12,13 @@ import copy
 import json
 import pathlib
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from chassis.envelope import EventEnvelope
 from chassis.relay import message_headers
 from contracts import limits, messages
-from contracts.export import REGISTRIES, file_name, models, topic_of
+from contracts.export import REGISTRIES, file_name, key_of, models, topic_of, topics_of
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
@@ -100,6 +100,17 @@ def test_example_headers_and_key_agree_with_the_value(name: str):
     wire = {name: raw.decode() for name, raw in message_headers(envelope)}
     assert wire == {k: v for k, v in headers.items() if k not in ("traceparent", "tracestate")}
     assert set(wire) | {"traceparent", "tracestate"} == set(messages.HEADER_NAMES)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_example_is_keyed_by_its_topics_key(name: str):
+    example = load(f"examples/{name}")
+    payload = example["value"]["payload"]
+    field = {"trust id": "trust_id", "academy id": "academy_id", "provider id": "provider_id"}
+    assert example["key"] == payload[field[key_of(example["topic"])]]
+    described = load(f"messages/{name}")["properties"]["key"]["description"]
+    for topic in topics_of(MODELS[name]):
+        assert key_of(topic) in described, (topic, described)
 
 
 def test_the_message_schema_describes_every_envelope_field():
@@ -197,6 +208,27 @@ BAD_VALUES = [
     ("meetings.NotesDrafted.v1.json", "revision", 0),
     ("meetings.ActionRaised.v1.json", "title", "t" * (limits.NAME_MAX + 1)),
     ("meetings.PaperSubmitted.v1.json", "reference", "x" * (limits.REFERENCE_MAX + 1)),
+    ("support.EntitlementGranted.v1.json", "total_days", "6"),
+    ("support.EntitlementGranted.v1.json", "core_days", 6.0),
+    ("support.EntitlementGranted.v1.json", "framework_version", 0),
+    ("support.EntitlementUsed.v1.json", "use", "lunch"),
+    ("support.EntitlementAdjusted.v1.json", "change", "whim"),
+    ("support.SupportRequested.v1.json", "need_area", "parking"),
+    ("support.SupportRequested.v1.json", "days_wanted", "1.5"),
+    ("support.SupportRequestTriaged.v1.json", "outcome", "maybe"),
+    ("support.ProviderRegistered.v1.json", "kind", "friend"),
+    ("support.ProviderRegistered.v1.json", "specialisms", ["parking"]),
+    ("support.ProviderRegistered.v1.json", "day_rate_pence", 0),
+    ("support.ProviderRegistered.v1.json", "day_rate_pence", 450.5),
+    ("support.DueDiligenceRecorded.v1.json", "outcome", "pending"),
+    ("support.InvoiceRecorded.v1.json", "amount_pence", -1),
+    ("support.InvoiceRecorded.v1.json", "discrepancy_pence", -100_000_000_001),
+    ("support.OverCommitmentApproved.v1.json", "amount_pence", 0),
+    ("support.BudgetProposed.v1.json", "lines.0.amount_pence", 100_000_000_001),
+    ("support.BudgetAdjusted.v1.json", "revision", 1),
+    ("support.BudgetAgreed.v1.json", "approver.subject", "s" * (limits.SUBJECT_MAX + 1)),
+    ("support.SupportCommissioned.v1.json", "term", "winter"),
+    ("support.SupportDelivered.v1.json", "days", "-1.00"),
 ]
 
 
@@ -294,6 +326,18 @@ def test_the_schemas_carry_the_documented_rules():
     assert _enum_at(cancelled, "properties", "why") == ["no_longer_required", "by_hand"]
     held = load("meetings.MeetingHeld.v1.json")["properties"]
     assert held["entitlement_days"]["pattern"] == r"^[0-9]{1,3}\.[0-9]{2}$"
+    requested = "support.SupportRequested.v1.json"
+    assert _enum_at(requested, "properties", "need_area")[:3] == ["attendance", "behaviour", "send"]
+    registered = "support.ProviderRegistered.v1.json"
+    assert _enum_at(registered, "properties", "kind")[0] == "partner_headteacher"
+    invoice = load("support.InvoiceRecorded.v1.json")["properties"]
+    assert invoice["amount_pence"]["type"] == "integer"
+    assert (invoice["amount_pence"]["minimum"], invoice["amount_pence"]["maximum"]) == (
+        0,
+        100_000_000_000,
+    )
+    assert invoice["discrepancy_pence"]["minimum"] == -100_000_000_000
+    assert invoice["days_covered"]["pattern"] == r"^[0-9]{1,3}\.[0-9]{2}$"
     minimum = {
         "academies.SubmissionCorrected.v1.json": 2,
         "academies.ImprovementPlanSubmitted.v1.json": 1,
@@ -309,6 +353,7 @@ def test_the_enumerations_hold_every_value_the_services_use():
     from chassis.ids import MAX_ID_LENGTH
     from contracts import rules
     from evaluations.domain import decisions
+    from trust_frameworks import model as trust_frameworks_model
     from trust_frameworks.loader import presets
     from trust_frameworks.schemes import SAFEGUARDING_OUTCOMES, SCHEMES
 
@@ -319,6 +364,7 @@ def test_the_enumerations_hold_every_value_the_services_use():
     assert set(SAFEGUARDING_OUTCOMES) == set(rules.SAFEGUARDING_OUTCOMES)
     assert set(decisions.KINDS) == set(rules.EVALUATION_KINDS)
     assert set(decisions.REVIEWS) == set(rules.REVIEWS)
+    assert set(get_args(trust_frameworks_model.NeedArea)) == set(rules.NEED_AREAS)
     # and every id and count the services allow fits the published maxima
     assert MAX_ID_LENGTH <= limits.ID_MAX
     assert academy_values.MAX_KPI_NAME <= limits.ID_MAX
@@ -332,6 +378,10 @@ def test_the_enumerations_hold_every_value_the_services_use():
     for name, framework in presets().items():
         assert len(name) <= limits.ID_MAX and len(framework.id) <= limits.ID_MAX
         assert all(len(p.id) <= limits.ID_MAX for p in framework.phases)
+        assert all(len(p.support_tier) <= limits.ID_MAX for p in framework.phases)
+        assert all(len(i.name) <= limits.NAME_MAX for i in framework.entitlements.package)
+        assert len(framework.entitlements.package) <= limits.LIST_MAX
+        assert all(len(r) <= limits.ID_MAX for r in framework.budget.approver_roles)
         for meeting_type in framework.meeting_types:
             assert len(meeting_type.id) <= limits.ID_MAX
             assert all(len(p.name) <= limits.NAME_MAX for p in meeting_type.papers)
@@ -339,6 +389,6 @@ def test_the_enumerations_hold_every_value_the_services_use():
 
 
 def test_every_published_event_has_a_topic_and_a_registry():
-    assert set(REGISTRIES) == {"academies", "evaluations", "meetings"}
+    assert set(REGISTRIES) == {"academies", "evaluations", "meetings", "support"}
     for model in models():
         assert topic_of(model).startswith(messages.source_of(model) + ".")

@@ -55,6 +55,20 @@ def test_every_meetings_event_names_its_meeting_and_academy_or_none():
         assert "text" not in fields and "notes" not in fields, "note text never travels"
 
 
+def test_every_support_event_carries_its_topics_key_and_no_note_text():
+    from contracts.export import key_of, topic_of
+    from contracts.support.v1 import SUPPORT_EVENTS
+
+    for model in SUPPORT_EVENTS:
+        fields = model.model_fields
+        key = {"academy id": "academy_id", "provider id": "provider_id"}[key_of(topic_of(model))]
+        assert fields[key].is_required() and fields[key].annotation is str, model.EVENT_TYPE
+        assert "note" not in fields and "text" not in fields, "a delivery note never travels"
+        for name, field in fields.items():
+            if name.endswith("_pence"):
+                assert field.annotation is int, f"{model.EVENT_TYPE}.{name}: money is pence"
+
+
 def test_an_event_validates_against_its_published_schema():
     event = DataSubmitted(
         trust_id="t",

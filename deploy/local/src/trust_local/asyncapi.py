@@ -27,7 +27,7 @@ from chassis.envelope import EventEnvelope
 from contracts import messages
 from contracts.base import EventPayload
 from contracts.examples import TRUST, records
-from contracts.export import TRUST_KEYED_TOPICS, models, topic_of, topics_of
+from contracts.export import TRUST_KEYED_TOPICS, key_of, models, topic_of, topics_of
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 from pydantic import Field, create_model
@@ -40,10 +40,6 @@ HEADERS_TEXT = (
     "decimal digits), source, traceparent of the publish span, and tracestate when there is "
     "one; no correlation_id header (it is in the value)."
 )
-
-
-def _key_of(topic: str) -> str:
-    return "trust id" if topic in TRUST_KEYED_TOPICS else "academy id"
 
 
 def _example_on(topic: str, model: type[EventPayload], record: dict[str, Any]) -> dict[str, Any]:
@@ -92,7 +88,7 @@ def _broker() -> KafkaBroker:
                 topic,
                 title=f"{topic}:{model.EVENT_TYPE}.v{model.SCHEMA_VERSION}",
                 description=(
-                    f"{model.EVENT_TYPE} v{model.SCHEMA_VERSION}, keyed by {_key_of(topic)}. "
+                    f"{model.EVENT_TYPE} v{model.SCHEMA_VERSION}, keyed by {key_of(topic)}. "
                     + HEADERS_TEXT
                 ),
                 schema=envelope,
@@ -133,7 +129,7 @@ def _complete(spec: dict[str, Any]) -> dict[str, Any]:
         message["headers"] = _schema_object(messages.headers_schema(model))
         message["bindings"] = {
             "kafka": {
-                "key": {"type": "string", "description": f"the {_key_of(topic)}"},
+                "key": {"type": "string", "description": f"the {key_of(topic)}"},
                 "bindingVersion": KAFKA_BINDING_VERSION,
             }
         }

@@ -18,6 +18,7 @@ from contracts.base import EventPayload
 from contracts.evaluations import v1 as ev
 from contracts.meetings import v1 as mt
 from contracts.messages import source_of
+from contracts.support import v1 as sp
 
 TRUST = "oak-valley"
 ACADEMY = "alder-primary"
@@ -32,6 +33,14 @@ MEETING = "5b0f8f43-0a7e-5c55-9a41-2f7d1c6b8e21"
 NEXT_MEETING = "0c4a3e0d-7d55-5b8e-8e1f-64a6a1f2b9c3"
 INTERIM_MEETING = "9e6d2b71-4c3f-5a08-b2d5-7f1e0a9c4d62"
 ACTION = "alder-2026-autumn-reading-1"
+FINANCE = {"subject": "finance@oakvalley.example", "role": "finance"}
+PROVIDER = "birch-attendance-lp"
+PROVIDER_ACTOR = {"subject": "s.rowe@birch.example", "role": "provider"}
+# The support service's own consumer (entitlements follow other services' events).
+SUPPORT = {"subject": "support-entitlements", "role": "service"}
+REQUEST = "alder-2026-attendance-request"
+COMMISSION = "alder-2026-attendance-support"
+INVOICE = "6f1d2b8e-4c7a-5e39-b0a2-8d5c3e9f1a47"
 
 _PRIORITY = acad.Priority(
     title="Reduce persistent absence",
@@ -293,6 +302,7 @@ def _payloads() -> dict[type[EventPayload], tuple[EventPayload, dict[str, str], 
             academy,
         ),
         **_meeting_payloads(),
+        **_support_payloads(),
     }
 
 
@@ -449,12 +459,304 @@ def _meeting_payloads() -> dict[type[EventPayload], tuple[EventPayload, dict[str
     }
 
 
+def _support_payloads() -> dict[type[EventPayload], tuple[EventPayload, dict[str, str], str]]:
+    """Alder's support in 2026/27 (trust framework seed-004-focus: six core days;
+    the budget agreed by the chief executive and finance), from an attendance
+    lead practitioner at Birch. Money is in pence, days are decimal text."""
+    entitlement = f"entitlement-{ACADEMY}+{YEAR}"
+    budget = f"budget-{ACADEMY}+{YEAR}"
+    provider = f"provider-{PROVIDER}"
+    ceo = sp.Approver(**CEO)
+    common = {"trust_id": TRUST, "academy_id": ACADEMY, "academic_year": YEAR}
+    commission = {**common, "commission_id": COMMISSION, "provider_id": PROVIDER}
+    invoice = {
+        **commission,
+        "invoice_id": INVOICE,
+        "invoice_number": "BIRCH-2027-014",
+        "budget_line": "attendance",
+        "days_covered": "1.50",
+    }
+    return {
+        sp.EntitlementGranted: (
+            sp.EntitlementGranted(
+                **common,
+                framework_id="seed-004-focus",
+                framework_version=1,
+                phase="self_managing",
+                support_tier="partnership",
+                formal_intervention=False,
+                core_days="6.00",
+                tier_days="0.00",
+                formal_intervention_days="0.00",
+                package=[],
+                total_days="6.00",
+                effective_on=dt.date(2026, 9, 1),
+            ),
+            SUPPORT,
+            entitlement,
+        ),
+        sp.EntitlementUsed: (
+            sp.EntitlementUsed(
+                **common,
+                use="meeting",
+                source_id=MEETING,
+                days="1.00",
+                used_on=dt.date(2026, 11, 5),
+                beyond_entitlement=False,
+            ),
+            SUPPORT,
+            entitlement,
+        ),
+        sp.EntitlementAdjusted: (
+            sp.EntitlementAdjusted(
+                **common,
+                change="formal_intervention_started",
+                framework_version=1,
+                phase="self_managing",
+                support_tier="partnership",
+                formal_intervention=True,
+                tier_days="0.00",
+                formal_intervention_days="5.00",
+                previous_total_days="6.00",
+                total_days="11.00",
+                effective_on=dt.date(2027, 1, 11),
+            ),
+            SUPPORT,
+            entitlement,
+        ),
+        sp.SupportRequested: (
+            sp.SupportRequested(
+                trust_id=TRUST,
+                academy_id=ACADEMY,
+                request_id=REQUEST,
+                need_area="attendance",
+                days_wanted="3.00",
+                summary="Persistent absence is 14%: help with first-day calling and a year 5 "
+                "attendance plan",
+                requested_on=dt.date(2026, 11, 23),
+            ),
+            HEAD,
+            f"request-{REQUEST}",
+        ),
+        sp.SupportRequestTriaged: (
+            sp.SupportRequestTriaged(
+                trust_id=TRUST,
+                academy_id=ACADEMY,
+                request_id=REQUEST,
+                outcome="accepted",
+                reason="Birch's attendance lead practitioner can start in January",
+                triaged_on=dt.date(2026, 11, 25),
+            ),
+            LEAD,
+            f"request-{REQUEST}",
+        ),
+        sp.ProviderRegistered: (
+            sp.ProviderRegistered(
+                trust_id=TRUST,
+                provider_id=PROVIDER,
+                name="Sam Rowe, attendance lead practitioner at Birch Academy",
+                kind="lead_practitioner",
+                internal=True,
+                home_academy_id="birch-academy",
+                contact_subject=PROVIDER_ACTOR["subject"],
+                specialisms=["attendance", "behaviour"],
+                day_rate_pence=42_500,
+                capacity_days_per_term="8.00",
+            ),
+            LEAD,
+            provider,
+        ),
+        sp.DueDiligenceRecorded: (
+            sp.DueDiligenceRecorded(
+                trust_id=TRUST,
+                provider_id=PROVIDER,
+                check="dbs",
+                outcome="passed",
+                checked_on=dt.date(2026, 9, 14),
+                expires_on=dt.date(2029, 9, 13),
+            ),
+            FINANCE,
+            provider,
+        ),
+        sp.ConflictOfInterestDeclared: (
+            sp.ConflictOfInterestDeclared(
+                trust_id=TRUST,
+                provider_id=PROVIDER,
+                academy_id="elm-primary",
+                nature="Spouse is a governor of Elm Primary",
+                declared_on=dt.date(2026, 9, 14),
+            ),
+            PROVIDER_ACTOR,
+            provider,
+        ),
+        sp.ProviderUpdated: (
+            sp.ProviderUpdated(
+                trust_id=TRUST,
+                provider_id=PROVIDER,
+                name="Sam Rowe, attendance lead practitioner at Birch Academy",
+                contact_subject=PROVIDER_ACTOR["subject"],
+                specialisms=["attendance", "behaviour"],
+                day_rate_pence=45_000,
+                capacity_days_per_term="8.00",
+                reason="Day rate agreed with Birch Academy for 2026/27",
+            ),
+            FINANCE,
+            provider,
+        ),
+        sp.BudgetProposed: (
+            sp.BudgetProposed(
+                **common,
+                revision=1,
+                lines=[
+                    sp.BudgetLine(
+                        line_id="attendance", name="Attendance support", amount_pence=150_000
+                    ),
+                    sp.BudgetLine(
+                        line_id="curriculum", name="Curriculum reviews", amount_pence=200_000
+                    ),
+                ],
+                total_pence=350_000,
+                approver_roles=["chief_executive", "finance"],
+                reason="The priorities of the 2026/27 improvement plan",
+            ),
+            FINANCE,
+            budget,
+        ),
+        sp.BudgetAgreed: (
+            sp.BudgetAgreed(**common, revision=1, approver=ceo, in_force=True),
+            CEO,
+            budget,
+        ),
+        sp.SupportCommissioned: (
+            sp.SupportCommissioned(
+                **commission,
+                request_id=REQUEST,
+                need_area="attendance",
+                days="3.00",
+                day_rate_pence=45_000,
+                cost_pence=135_000,
+                budget_line="attendance",
+                from_entitlement=False,
+                starts_on=dt.date(2027, 1, 18),
+                ends_on=dt.date(2027, 3, 26),
+                term="spring",
+            ),
+            LEAD,
+            budget,
+        ),
+        sp.ProviderCapacityBooked: (
+            sp.ProviderCapacityBooked(**commission, term="spring", days="3.00"),
+            LEAD,
+            provider,
+        ),
+        sp.SupportDelivered: (
+            sp.SupportDelivered(
+                **commission,
+                delivery_id="alder-2026-attendance-support-1",
+                delivered_on=dt.date(2027, 1, 20),
+                days="1.50",
+                value_pence=67_500,
+                has_note=True,
+            ),
+            PROVIDER_ACTOR,
+            budget,
+        ),
+        sp.InvoiceRecorded: (
+            sp.InvoiceRecorded(
+                **invoice,
+                amount_pence=70_000,
+                invoiced_on=dt.date(2027, 1, 29),
+                expected_pence=67_500,
+                discrepancy_pence=2_500,
+            ),
+            FINANCE,
+            provider,
+        ),
+        sp.InvoiceCredited: (
+            sp.InvoiceCredited(
+                **invoice,
+                credit_note_number="BIRCH-CN-2027-003",
+                amount_pence=70_000,
+                credited_on=dt.date(2027, 2, 3),
+                reason="Travel is included in the day rate; to be invoiced again at £675.00",
+            ),
+            FINANCE,
+            provider,
+        ),
+        sp.OverCommitmentApproved: (
+            sp.OverCommitmentApproved(
+                **common,
+                approval_id="alder-2026-attendance-over-1",
+                budget_line="attendance",
+                amount_pence=30_000,
+                reason="A fourth day costs £450.00 and the attendance line has £150.00 left",
+                approver=ceo,
+            ),
+            CEO,
+            budget,
+        ),
+        sp.CommissionVaried: (
+            sp.CommissionVaried(
+                **commission,
+                previous_days="3.00",
+                days="4.00",
+                cost_pence=180_000,
+                reason="A fourth day to train the new attendance officer",
+            ),
+            LEAD,
+            budget,
+        ),
+        sp.BudgetAdjusted: (
+            sp.BudgetAdjusted(
+                **common,
+                revision=2,
+                lines=[
+                    sp.BudgetLine(
+                        line_id="attendance", name="Attendance support", amount_pence=150_000
+                    ),
+                    sp.BudgetLine(
+                        line_id="curriculum", name="Curriculum reviews", amount_pence=150_000
+                    ),
+                    sp.BudgetLine(
+                        line_id="governance", name="Governor training", amount_pence=50_000
+                    ),
+                ],
+                total_pence=350_000,
+                approver_roles=["chief_executive", "finance"],
+                reason="£500.00 of the curriculum reviews moved to training the new governors",
+            ),
+            FINANCE,
+            budget,
+        ),
+        sp.CommissionCancelled: (
+            sp.CommissionCancelled(
+                **commission,
+                released_days="1.00",
+                released_pence=45_000,
+                reason="The academy's attendance officer takes over after the spring census",
+            ),
+            LEAD,
+            budget,
+        ),
+        sp.ProviderCapacityReleased: (
+            sp.ProviderCapacityReleased(**commission, term="spring", days="1.00"),
+            LEAD,
+            provider,
+        ),
+    }
+
+
 def _id(*parts: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, "urn:trust-platform:example:" + ":".join(parts)))
 
 
 def _hex(text: str, digits: int) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, text).hex[:digits]
+
+
+# The partition key of an example, by its stream's category: a trust's own
+# stream and a provider's are keyed by their id; every other by the academy's.
+_KEYS = {"trust": TRUST, "provider": PROVIDER}
 
 
 def records(
@@ -472,7 +774,7 @@ def records(
         stream_positions[source, stream] = stream_positions.get((source, stream), 0) + 1
         at += dt.timedelta(minutes=7)
         trace = _hex(name, 32)
-        key = TRUST if stream.startswith("trust-") else ACADEMY
+        key = _KEYS.get(stream.partition("-")[0], ACADEMY)
         value = {
             "event_id": _id(name, "event"),
             "event_type": model.EVENT_TYPE,
@@ -509,7 +811,13 @@ def records(
             "headers": headers,
             "value": value,
         }
-    missing = {*acad.ACADEMIES_EVENTS, *ev.EVALUATIONS_EVENTS, *mt.MEETINGS_EVENTS} - set(result)
+    every = {
+        *acad.ACADEMIES_EVENTS,
+        *ev.EVALUATIONS_EVENTS,
+        *mt.MEETINGS_EVENTS,
+        *sp.SUPPORT_EVENTS,
+    }
+    missing = every - set(result)
     if missing:
         raise LookupError(f"no example for {sorted(m.EVENT_TYPE for m in missing)}")
     return result

@@ -41,14 +41,39 @@ from contracts.evaluations.v1 import EVALUATIONS_EVENTS
 from contracts.meetings.v1 import ACADEMY_TOPIC as MEETINGS_ACADEMY_TOPIC
 from contracts.meetings.v1 import MEETINGS_EVENTS
 from contracts.meetings.v1 import TRUST_TOPIC as MEETINGS_TRUST_TOPIC
+from contracts.support import v1 as support
 
 REGISTRIES: dict[str, EventRegistry] = {
     "academies": ACADEMIES_EVENTS,
     "evaluations": EVALUATIONS_EVENTS,
     "meetings": MEETINGS_EVENTS,
+    "support": support.SUPPORT_EVENTS,
 }
-# Topics keyed by trust id; every other topic is keyed by academy id.
-TRUST_KEYED_TOPICS = frozenset({TRUST_TOPIC, MEETINGS_TRUST_TOPIC})
+# What each topic's records are keyed by (their partition key).
+TRUST_ID, ACADEMY_ID, PROVIDER_ID = "trust id", "academy id", "provider id"
+TOPIC_KEYS: dict[str, str] = {
+    TRUST_TOPIC: TRUST_ID,
+    ACADEMY_TOPIC: ACADEMY_ID,
+    EVALUATIONS_TOPIC: ACADEMY_ID,
+    MEETINGS_ACADEMY_TOPIC: ACADEMY_ID,
+    MEETINGS_TRUST_TOPIC: TRUST_ID,
+    support.ACADEMY_TOPIC: ACADEMY_ID,
+    support.PROVIDER_TOPIC: PROVIDER_ID,
+}
+TRUST_KEYED_TOPICS = frozenset(t for t, key in TOPIC_KEYS.items() if key == TRUST_ID)
+# Support's provider-<id> stream (docs/support-design.md): on support.provider.
+SUPPORT_PROVIDER_EVENTS = frozenset(
+    {
+        support.ProviderRegistered,
+        support.ProviderUpdated,
+        support.DueDiligenceRecorded,
+        support.ConflictOfInterestDeclared,
+        support.ProviderCapacityBooked,
+        support.ProviderCapacityReleased,
+        support.InvoiceRecorded,
+        support.InvoiceCredited,
+    }
+)
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SCHEMA_DIR = ROOT / "schemas"
@@ -68,12 +93,30 @@ def topic_of(model: type[EventPayload]) -> str:
 
 def topics_of(model: type[EventPayload]) -> tuple[str, ...]:
     """Every topic an event type may be published on: meetings' events go to
-    meetings.academy, or to meetings.trust when the meeting is trust-wide."""
+    meetings.academy, or to meetings.trust when the meeting is trust-wide;
+    support's go to support.provider (a provider's register entry, capacity and
+    invoices) or support.academy (everything else)."""
     if model.EVENT_TYPE.startswith("evaluations."):
         return (EVALUATIONS_TOPIC,)
     if model.EVENT_TYPE.startswith("meetings."):
         return (MEETINGS_ACADEMY_TOPIC, MEETINGS_TRUST_TOPIC)
+    if model.EVENT_TYPE.startswith("support."):
+        provider = model in SUPPORT_PROVIDER_EVENTS
+        return (support.PROVIDER_TOPIC,) if provider else (support.ACADEMY_TOPIC,)
     return (TRUST_TOPIC,) if model in (TrustCreated, FrameworkAdopted) else (ACADEMY_TOPIC,)
+
+
+def key_of(topic: str) -> str:
+    """What the records of ``topic`` are keyed by: "trust id", "academy id" or "provider id"."""
+    return TOPIC_KEYS[topic]
+
+
+def key_description(model: type[EventPayload]) -> str:
+    """The partition key of an event type's records, on each topic it is published on."""
+    topics = topics_of(model)
+    if len({key_of(topic) for topic in topics}) == 1:
+        return f"the {key_of(topics[0])}"
+    return ", ".join(f"the {key_of(topic)} on {topic}" for topic in topics)
 
 
 def file_name(model: type[EventPayload]) -> str:
@@ -103,7 +146,9 @@ def generated() -> dict[str, dict[str, Any]]:
         name = file_name(model)
         payload = payload_schema(model)
         result[name] = payload
-        result[f"messages/{name}"] = messages.message_schema(model, payload)
+        result[f"messages/{name}"] = messages.message_schema(
+            model, payload, key=key_description(model)
+        )
         result[f"headers/{name}"] = messages.headers_schema(model)
         result[f"examples/{name}"] = records[model]
     return result

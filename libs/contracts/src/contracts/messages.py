@@ -44,6 +44,8 @@ ACTOR = {
     "required": ["subject", "role"],
 }
 
+_KEY = "the Kafka partition key"
+
 # name -> (schema, required by every reader)
 _ENVELOPE: dict[str, tuple[dict[str, Any], bool]] = {
     "event_id": (_string("unique per event; deduplicate on it", format="uuid"), True),
@@ -69,10 +71,7 @@ _ENVELOPE: dict[str, tuple[dict[str, Any], bool]] = {
         False,
     ),
     "source": ({}, True),  # const, per message
-    "key": (
-        _string("the Kafka partition key: the academy id (the trust id on academies.trust)"),
-        True,
-    ),
+    "key": (_string(_KEY), True),  # message_schema names which id, per event type
     "occurred_at": (_string("when it was recorded, RFC 3339 UTC", format="date-time"), True),
     "actor": ({"$ref": "#/$defs/Actor"}, True),
     "correlation_id": (_string("the request (or the chain of events) that caused it"), True),
@@ -91,11 +90,14 @@ _ENVELOPE: dict[str, tuple[dict[str, Any], bool]] = {
 ENVELOPE_FIELDS = tuple(_ENVELOPE)
 
 
-def message_schema(model: type[EventPayload], payload_schema: dict[str, Any]) -> dict[str, Any]:
+def message_schema(
+    model: type[EventPayload], payload_schema: dict[str, Any], key: str | None = None
+) -> dict[str, Any]:
     """The Kafka message value of one event type and version: envelope and payload.
 
     ``payload_schema`` is the event's published schema; its ``$defs`` move up
-    so that the message schema stands alone.
+    so that the message schema stands alone. ``key`` says what the partition
+    key is for this event type (e.g. "the academy id").
     """
     payload = copy.deepcopy(payload_schema)
     defs = payload.pop("$defs", {})
@@ -104,6 +106,8 @@ def message_schema(model: type[EventPayload], payload_schema: dict[str, Any]) ->
     if "Actor" in defs or "Payload" in defs:
         raise ValueError(f"{model.EVENT_TYPE}: a payload definition clashes with the envelope's")
     properties = {name: copy.deepcopy(schema) for name, (schema, _) in _ENVELOPE.items()}
+    if key:
+        properties["key"]["description"] = f"{_KEY}: {key}"
     properties["event_type"] = {"const": model.EVENT_TYPE, "type": "string"}
     properties["schema_version"] = {
         "const": model.SCHEMA_VERSION,

@@ -124,8 +124,8 @@ class EntitlementUsed(EventPayload):
 
 
 class SupportRequested(EventPayload):
-    """An academy (its headteacher, or its improvement lead) asked for support in
-    a need area (seed 003: a good academy may ask)."""
+    """An academy (its headteacher, its improvement lead or the chief executive)
+    asked for support in a need area (seed 003: a good academy may ask)."""
 
     EVENT_TYPE = "support.SupportRequested"
 
@@ -139,8 +139,9 @@ class SupportRequested(EventPayload):
 
 
 class SupportRequestTriaged(EventPayload):
-    """The academy's improvement lead decided: accepted (to be commissioned),
-    declined (with the reason), or met from the entitlement."""
+    """The academy's improvement lead (or the chief executive) decided, once:
+    accepted (to be commissioned), declined (with the reason), or met from the
+    entitlement."""
 
     EVENT_TYPE = "support.SupportRequestTriaged"
 
@@ -155,6 +156,9 @@ class SupportRequestTriaged(EventPayload):
 
 
 class ProviderRegistered(EventPayload):
+    """A provider joined the trust's register: who it is, what it offers, at what
+    day rate, and how many days it can give each term."""
+
     EVENT_TYPE = "support.ProviderRegistered"
 
     provider_id: Id
@@ -173,7 +177,8 @@ class ProviderRegistered(EventPayload):
 
 
 class ProviderUpdated(EventPayload):
-    """The provider's details as they are from now on (every field, changed or not)."""
+    """The provider's details as they are from now on: every field that may change,
+    changed or not (its kind and home academy are fixed when it is registered)."""
 
     EVENT_TYPE = "support.ProviderUpdated"
 
@@ -282,12 +287,16 @@ class InvoiceCredited(EventPayload):
 
 
 class BudgetLine(ContractModel):
+    """One line of an improvement budget: what it is for and how much."""
+
     line_id: Id
     name: Name
     amount_pence: Pence
 
 
 class Approver(ContractModel):
+    """Who agreed or approved: the token subject and the role they acted in."""
+
     subject: Subject
     role: Id
 
