@@ -47,6 +47,7 @@ def test_every_stream_kind_in_use_is_listed():
     from academies.application import streams
     from evaluations.application.record import stream_of
     from meetings.application import streams as meetings
+    from support.application import streams as support
 
     table = section("The message")
     year = "<yyyy>/<yy>"
@@ -61,6 +62,10 @@ def test_every_stream_kind_in_use_is_listed():
         meetings.TRUST_MEETING.stream("<meeting id>"),
         meetings.ACTION.stream("<action id>"),
         meetings.TRUST_ACTION.stream("<action id>"),
+        support.ENTITLEMENT.stream("<academy id>", year),
+        support.REQUEST.stream("<request id>"),
+        support.PROVIDER.stream("<provider id>"),
+        support.BUDGET.stream("<academy id>", year),
     ):
         assert f"`{name}`" in table, name
 
@@ -68,14 +73,16 @@ def test_every_stream_kind_in_use_is_listed():
 def test_headers_dead_letter_headers_groups_and_feed_roles_are_named():
     from chassis.feed import FEED_READER_ROLES
     from evaluations.bootstrap import FACTS_CONSUMER
+    from meetings.bootstrap import FACTS_CONSUMER as MEETINGS_CONSUMER
     from reporting.bootstrap import TIMELINE_CONSUMER
+    from support.bootstrap import FACTS_CONSUMER as SUPPORT_CONSUMER
 
     for header in messages.HEADER_NAMES:
         assert f"| `{header}` |" in DOC, header
     for header in messages.DLQ_HEADERS:
         assert f"`{header}`" in section("Dead-letter topics"), header
     consuming = section("Consuming the events")
-    for group in (FACTS_CONSUMER, TIMELINE_CONSUMER):
+    for group in (FACTS_CONSUMER, MEETINGS_CONSUMER, SUPPORT_CONSUMER, TIMELINE_CONSUMER):
         assert f"`{group}`" in consuming, group
     for role in FEED_READER_ROLES:
         assert f"`{role.value}`" in consuming, role

@@ -45,6 +45,24 @@ def test_demo_once_plays_the_scenario_and_exits_cleanly():
     assert re.search(r"overdue as of \d{4}-\d{2}-\d{2}: 'Share the phonics catch-up plan'", out)
     assert re.search(r"Note of Visit deadlines met 1, missed 1", out)
     assert "Reading data discussed" not in out, "note text is confidential"
+    # Support: seed 000's entitlement used by the AIM, a matched provider commissioned,
+    # delivered and invoiced (one invoice off), and the budget's figures.
+    assert re.search(r"entitlement \d{4}/\d{2}: 6\.00 days granted .* 1\.00 used", out)
+    assert "#1 Willow Academy attendance lead: internal" in out
+    assert "agreed by the headteacher, the AID, the chief executive" in out
+    assert "refused as expected: commissioning beyond the line's remaining amount" in out
+    assert "the provider logged 3.00 days delivered" in out
+    assert "invoice INV-1001: \u00a3700.00 for 2.00 days, expected \u00a3700.00: matches" in out
+    assert (
+        "invoice INV-1002: \u00a3370.00 for 1.00 days, expected \u00a3350.00: discrepancy \u00a320.00"
+        in out
+    )
+    assert "refused as expected: the same invoice number from the same provider twice" in out
+    assert re.search(
+        r"Consultancy +\u00a33,000.00 +\u00a31,400.00 +\u00a31,050.00 +\u00a31,070.00 +\u00a31,600.00",
+        out,
+    )
+    assert "Attendance audit" not in out, "delivery notes stay in support"
     # Submitted today: on time until the due date passes (the demo's dates are fixed).
     assert "termly_kpi             2026/27 autumn" in out
     assert (": on_time, submitted" in out) or (": late, submitted" in out)

@@ -70,7 +70,12 @@ async def test_malformed_oversized_and_contract_breaking_records_are_dead_letter
     )
     await dead.start()
     letters: list[dict[str, str]] = []
-    consumers = {"reporting.timeline", "evaluations.academies-facts", "meetings.facts"}
+    consumers = {
+        "reporting.timeline",
+        "evaluations.academies-facts",
+        "meetings.facts",
+        "support.facts",
+    }
     try:
         for _ in range(40):
             for records in (await dead.getmany(timeout_ms=500)).values():

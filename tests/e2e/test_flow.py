@@ -102,7 +102,7 @@ async def test_the_timeline_rebuilt_from_the_feeds_equals_the_live_projection(
     token = TokenService(platform.token_secret).mint("rebuild", Role.SERVICE, ALL_TRUSTS)
     feeds = {
         name: feed_reader(platform.address(name), token)
-        for name in ("academies", "evaluations", "meetings")
+        for name in ("academies", "evaluations", "meetings", "support")
     }
     pool = await create_pool(platform.postgres.dsn("reporting"))
     try:

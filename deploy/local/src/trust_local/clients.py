@@ -13,6 +13,7 @@ from trust.academies.v1 import academies_pb2_grpc
 from trust.evaluations.v1 import evaluations_pb2_grpc
 from trust.meetings.v1 import meetings_pb2_grpc
 from trust.reporting.v1 import reporting_pb2_grpc
+from trust.support.v1 import support_pb2_grpc
 
 
 @dataclass
@@ -40,6 +41,8 @@ class PlatformClients:
             )
         if "meetings" in self._channels:
             self.meetings = meetings_pb2_grpc.MeetingsServiceStub(self._channels["meetings"])
+        if "support" in self._channels:
+            self.support = support_pb2_grpc.SupportServiceStub(self._channels["support"])
 
     def channel(self, service: str) -> grpc.aio.Channel:
         return self._channels[service]

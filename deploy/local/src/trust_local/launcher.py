@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from localinfra import MockKafkaCluster, PostgresCluster, start_mock_kafka, start_postgres
 
-SERVICES = ("academies", "evaluations", "meetings", "reporting")
+SERVICES = ("academies", "evaluations", "meetings", "support", "reporting")
 
 PARTITIONS = 8  # per topic: room for parallel consumers, keyed so order holds per academy
 

@@ -21,7 +21,8 @@ from trust.meetings.v1 import meetings_pb2 as mpb
 from trust.reporting.v1 import reporting_pb2
 
 from trust_local.clients import Caller, PlatformClients, eventually
-from trust_local.demo_meetings import show_aim_cycle, show_note_of_visit
+from trust_local.demo_meetings import AID_TRUST, show_aim_cycle, show_note_of_visit
+from trust_local.demo_support import SupportShown, show_support
 
 TRUST_ID = "demo-trust"
 
@@ -42,6 +43,7 @@ class DemoResult:
     phase_change: epb.PhaseChange | None = None
     aim: mpb.Meeting | None = None
     note_of_visit: mpb.NotesStatus | None = None
+    support: SupportShown | None = None
 
 
 async def _expect_refusal(
@@ -415,6 +417,10 @@ async def run_demo(
         today = dt.date.today()
         result.aim = await show_aim_cycle(clients, say, today)
         result.note_of_visit = await show_note_of_visit(clients, say, TRUST_ID, heron, today)
+        if hasattr(clients, "support"):
+            result.support = await show_support(
+                clients, say, AID_TRUST, result.aim.academy_id, today
+            )
     return result
 
 

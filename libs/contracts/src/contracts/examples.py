@@ -530,6 +530,7 @@ def _support_payloads() -> dict[type[EventPayload], tuple[EventPayload, dict[str
                 academy_id=ACADEMY,
                 request_id=REQUEST,
                 need_area="attendance",
+                subject=None,
                 days_wanted="3.00",
                 summary="Persistent absence is 14%: help with first-day calling and a year 5 "
                 "attendance plan",

@@ -188,3 +188,64 @@ def test_an_intervention_is_on_the_academys_timeline_for_every_reader():
     entry = entry_for(_envelope(event_type, EXAMPLES[event_type]))
     assert entry is not None and not entry.confidential
     assert entry.summary == EXPECTED[event_type]
+
+
+# -- support ------------------------------------------------------------------------
+
+SUPPORT_LINES = {
+    "support.EntitlementGranted": (
+        "Entitlement 2026/27: 6.00 days (core 6.00, tier 0.00, formal intervention 0.00, "
+        "package items 0)"
+    ),
+    "support.EntitlementAdjusted": (
+        "Entitlement 2026/27 adjusted (formal intervention started) from 2027-01-11: "
+        "6.00 -> 11.00 days"
+    ),
+    "support.EntitlementUsed": "1.00 entitlement days used by a meeting on 2026-11-05",
+    "support.ConflictOfInterestDeclared": (
+        "Provider birch-attendance-lp declared a conflict of interest"
+    ),
+    "support.InvoiceRecorded": (
+        "Invoice BIRCH-2027-014 from provider birch-attendance-lp: \u00a3700.00 for 1.50 days; "
+        "discrepancy \u00a325.00"
+    ),
+    "support.InvoiceCredited": "Invoice BIRCH-2027-014 credited by BIRCH-CN-2027-003: \u00a3700.00",
+    "support.BudgetProposed": (
+        "Improvement budget 2026/27 proposed (revision 1): \u00a33,500.00 in 2 lines"
+    ),
+    "support.BudgetAgreed": (
+        "Budget revision 1 agreed by ceo@oakvalley.example (chief executive); now in force"
+    ),
+    "support.OverCommitmentApproved": (
+        "Over-commitment of \u00a3300.00 on line attendance approved by ceo@oakvalley.example "
+        "(chief executive)"
+    ),
+    "support.SupportCommissioned": (
+        "Support commissioned: attendance from provider birch-attendance-lp, 3.00 days at "
+        "\u00a3450.00 = \u00a31,350.00 on line attendance, 2027-01-18 to 2027-03-26"
+    ),
+    "support.SupportDelivered": "Support delivered on 2027-01-20: 1.50 days (\u00a3675.00)",
+}
+
+
+@pytest.mark.parametrize("event_type", sorted(SUPPORT_LINES))
+def test_the_line_of_a_support_event(event_type):
+    assert summarize(event_type, EXAMPLES[event_type]) == SUPPORT_LINES[event_type]
+
+
+def test_a_conflicts_nature_is_not_on_the_timeline():
+    payload = EXAMPLES["support.ConflictOfInterestDeclared"]
+    assert payload["nature"] and payload["nature"] not in summarize(
+        "support.ConflictOfInterestDeclared", payload
+    )
+
+
+def test_a_providers_capacity_bookings_are_on_no_timeline():
+    for event_type in ("support.ProviderCapacityBooked", "support.ProviderCapacityReleased"):
+        assert entry_for(_envelope(event_type, EXAMPLES[event_type])) is None
+
+
+def test_money_is_shown_in_pounds_from_exact_pence():
+    invoice = {**EXAMPLES["support.InvoiceRecorded"], "amount_pence": 1, "discrepancy_pence": -5}
+    line = summarize("support.InvoiceRecorded", invoice)
+    assert "\u00a30.01 for" in line and "discrepancy -\u00a30.05" in line

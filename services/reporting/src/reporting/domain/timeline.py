@@ -164,6 +164,105 @@ def _meeting(event_type: str, payload: dict[str, Any]) -> str | None:
     return None
 
 
+def _pounds(pence: int) -> str:
+    sign = "-" if pence < 0 else ""
+    return f"{sign}\u00a3{abs(pence) // 100:,}.{abs(pence) % 100:02d}"
+
+
+def _support(event_type: str, payload: dict[str, Any]) -> str | None:
+    """A support event's line: money and days, never a delivery note (no event
+    carries one) nor a conflict's nature."""
+    match event_type:
+        case "support.EntitlementGranted":
+            return (
+                f"Entitlement {payload['academic_year']}: {payload['total_days']} days "
+                f"(core {payload['core_days']}, tier {payload['tier_days']}, formal intervention "
+                f"{payload['formal_intervention_days']}, package items {len(payload['package'])})"
+            )
+        case "support.EntitlementAdjusted":
+            return (
+                f"Entitlement {payload['academic_year']} adjusted ({_words(payload['change'])}) "
+                f"from {payload['effective_on']}: {payload['previous_total_days']} -> "
+                f"{payload['total_days']} days"
+            )
+        case "support.EntitlementUsed":
+            beyond = " (beyond the entitlement)" if payload["beyond_entitlement"] else ""
+            return (
+                f"{payload['days']} entitlement days used by a {payload['use']} on "
+                f"{payload['used_on']}{beyond}"
+            )
+        case "support.SupportRequested":
+            subject = f" ({payload['subject']})" if payload.get("subject") else ""
+            return (
+                f"Support requested: {_words(payload['need_area'])}{subject}: {payload['summary']}"
+            )
+        case "support.SupportRequestTriaged":
+            why = f": {payload['reason']}" if payload.get("reason") else ""
+            return f"Support request {_words(payload['outcome'])}{why}"
+        case "support.ConflictOfInterestDeclared":
+            return f"Provider {payload['provider_id']} declared a conflict of interest"
+        case "support.BudgetProposed" | "support.BudgetAdjusted":
+            verb = "proposed" if event_type.endswith("Proposed") else "adjusted"
+            return (
+                f"Improvement budget {payload['academic_year']} {verb} (revision "
+                f"{payload['revision']}): {_pounds(payload['total_pence'])} in "
+                f"{len(payload['lines'])} lines"
+            )
+        case "support.BudgetAgreed":
+            in_force = "; now in force" if payload["in_force"] else ""
+            return (
+                f"Budget revision {payload['revision']} agreed by "
+                f"{_person(payload['approver'])}{in_force}"
+            )
+        case "support.OverCommitmentApproved":
+            return (
+                f"Over-commitment of {_pounds(payload['amount_pence'])} on line "
+                f"{payload['budget_line']} approved by {_person(payload['approver'])}"
+            )
+        case "support.SupportCommissioned":
+            funded = (
+                "from the entitlement"
+                if payload["from_entitlement"]
+                else f"on line {payload['budget_line']}"
+            )
+            return (
+                f"Support commissioned: {_words(payload['need_area'])} from provider "
+                f"{payload['provider_id']}, {payload['days']} days at "
+                f"{_pounds(payload['day_rate_pence'])} = {_pounds(payload['cost_pence'])} {funded}, "
+                f"{payload['starts_on']} to {payload['ends_on']}"
+            )
+        case "support.CommissionVaried":
+            return (
+                f"Commission varied: {payload['previous_days']} -> {payload['days']} days "
+                f"({_pounds(payload['cost_pence'])}): {payload['reason']}"
+            )
+        case "support.CommissionCancelled":
+            return (
+                f"Commission cancelled: {payload['released_days']} days "
+                f"({_pounds(payload['released_pence'])}) released: {payload['reason']}"
+            )
+        case "support.SupportDelivered":
+            return (
+                f"Support delivered on {payload['delivered_on']}: {payload['days']} days "
+                f"({_pounds(payload['value_pence'])})"
+            )
+        case "support.InvoiceRecorded":
+            gap = payload["discrepancy_pence"]
+            flag = f"; discrepancy {_pounds(gap)}" if gap else ""
+            return (
+                f"Invoice {payload['invoice_number']} from provider {payload['provider_id']}: "
+                f"{_pounds(payload['amount_pence'])} for {payload['days_covered']} days{flag}"
+            )
+        case "support.InvoiceCredited":
+            return (
+                f"Invoice {payload['invoice_number']} credited by {payload['credit_note_number']}: "
+                f"{_pounds(payload['amount_pence'])}"
+            )
+        case "support.ProviderCapacityBooked" | "support.ProviderCapacityReleased":
+            return None  # the commission's own line says it; this is the provider's account
+    return None
+
+
 def summarize(event_type: str, payload: dict[str, Any]) -> str:
     try:
         return _summary(event_type, payload)
@@ -177,6 +276,10 @@ def summarize(event_type: str, payload: dict[str, Any]) -> str:
 def _summary(event_type: str, payload: dict[str, Any]) -> str:
     if event_type.startswith("meetings."):
         line = _meeting(event_type, payload)
+        if line is not None:
+            return line
+    if event_type.startswith("support."):
+        line = _support(event_type, payload)
         if line is not None:
             return line
     match event_type:
@@ -254,8 +357,15 @@ CONFIDENTIAL_EVENTS = frozenset({"evaluations.ConcernRaised"})
 CONFIDENTIAL_READERS = frozenset({Role.CHIEF_EXECUTIVE, Role.IMPROVEMENT_LEAD})
 
 
+# The provider's account of its capacity: the commission's own event is on the
+# academy's timeline already.
+NOT_ON_TIMELINES = frozenset({"support.ProviderCapacityBooked", "support.ProviderCapacityReleased"})
+
+
 def entry_for(envelope: EventEnvelope) -> TimelineEntry | None:
     """The timeline entry for ``envelope``, or None if it concerns no academy."""
+    if envelope.event_type in NOT_ON_TIMELINES:
+        return None
     academy_id = envelope.payload.get("academy_id")
     if not isinstance(academy_id, str) or not academy_id:
         return None

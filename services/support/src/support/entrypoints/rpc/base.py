@@ -1,0 +1,49 @@
+"""What every area of the servicer shares: the handlers' dependencies (ports and a
+clock), who is calling and what their events will record, today in England."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import grpc
+from chassis.auth import Principal, current_principal
+from chassis.correlation import correlation_id_from
+from chassis.envelope import CausationContext
+
+from support.application.ports import Ports
+from support.domain.values import local_day
+
+Context = grpc.aio.ServicerContext
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    """What the handlers are given: the event store and read-table ports, a clock."""
+
+    ports: Ports
+    clock: Callable[[], dt.datetime] = utc_now
+
+    def today(self) -> dt.date:
+        return local_day(self.clock())
+
+
+def asking(context: Context) -> tuple[Principal, CausationContext]:
+    """Who is calling (from the bearer token) and what their events will record."""
+    principal = current_principal()
+    return principal, CausationContext(principal.actor, correlation_id_from(context))
+
+
+class Area:
+    """A mixin's view of the servicer: its dependencies."""
+
+    d: Dependencies
+
+    @property
+    def ports(self) -> Ports:
+        return self.d.ports
