@@ -12,6 +12,7 @@ from opentelemetry import propagate
 from opentelemetry.sdk.trace import TracerProvider
 from reporting.adapters.timeline_store import TimelineStore
 from reporting.application.rebuild import rebuild_timeline
+from reporting.domain.timeline import entry_for
 from reporting.entrypoints.rebuild import feed_reader
 from trust.academies.v1 import academies_pb2 as pb
 from trust_local.scenario import wait_for_timeline
@@ -107,24 +108,31 @@ async def test_the_timeline_rebuilt_from_the_feeds_equals_the_live_projection(
     pool = await create_pool(platform.postgres.dsn("reporting"))
     try:
         live_store = TimelineStore()
-        # Wait until the live projection has everything the feed has.
-        feed_count = await _timeline_events_in_feed(feeds)
-        for _ in range(200):
+        # Other tests' events may still be flowing (services react to events with
+        # events of their own), so compare at a moment when the live projection has
+        # caught up with the feeds it is rebuilt from: retried while it moves on.
+        for _ in range(10):
+            feed_count = await _timeline_events_in_feed(feeds)
+            for _ in range(200):
+                async with pool.acquire() as conn:
+                    live = await live_store.all_entries(conn)
+                if len(live) >= feed_count:
+                    break
+                await asyncio.sleep(0.05)
+            await rebuild_timeline(pool, feeds, schema="rebuild_check")
             async with pool.acquire() as conn:
+                rebuilt = await TimelineStore("rebuild_check").all_entries(conn)
                 live = await live_store.all_entries(conn)
-            if len(live) >= feed_count:
+            if rebuilt == live:
                 break
-            await asyncio.sleep(0.05)
-        await rebuild_timeline(pool, feeds, schema="rebuild_check")
-        async with pool.acquire() as conn:
-            rebuilt = await TimelineStore("rebuild_check").all_entries(conn)
-            live = await live_store.all_entries(conn)
-        assert rebuilt == live and len(live) == feed_count
+        assert rebuilt == live and len(live) >= feed_count
 
         # In place: empty the live model and replay it; readers get the same answers.
         await rebuild_timeline(pool, feeds)
         async with pool.acquire() as conn:
-            assert await live_store.all_entries(conn) == rebuilt
+            replayed = await live_store.all_entries(conn)
+        # Everything rebuilt before is there again (and whatever arrived since).
+        assert set(rebuilt) <= set(replayed)
     finally:
         await pool.close()
 
@@ -133,7 +141,7 @@ async def _timeline_events_in_feed(feeds) -> int:
     count = 0
     for read in feeds.values():
         async for envelope in read():
-            count += bool(envelope.payload.get("academy_id"))  # trust-wide meetings have none
+            count += entry_for(envelope) is not None  # trust-wide meetings have none
     return count
 
 
