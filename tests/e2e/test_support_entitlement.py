@@ -32,6 +32,7 @@ from chassis.auth import Role
 from chassis.envelope import EventEnvelope
 from contracts.evaluations.v1 import ACADEMY_TOPIC as EVALUATIONS_TOPIC
 from contracts.meetings.v1 import ACADEMY_TOPIC as MEETINGS_TOPIC
+from contracts.money import days, days_text
 from trust.evaluations.v1 import evaluations_pb2 as epb
 from trust.meetings.v1 import meetings_pb2 as mpb
 from trust.support.v1 import support_pb2 as spb
@@ -40,20 +41,8 @@ from trust_local.clients import Caller, PlatformClients, eventually
 
 from .test_meetings_support import PRESETS, meetings_when, new_trust, person, this_year, today
 
-pytestmark = pytest.mark.skipif(
-    "support" not in launcher.SERVICES, reason="the launcher does not run support"
-)
-
-HUNDREDTH = Decimal("0.01")
-
-
-def d(value: float | str | Decimal) -> Decimal:
-    return Decimal(str(value)).quantize(HUNDREDTH)
-
-
-def text(value: Decimal) -> str:
-    """Days as support publishes them: two places."""
-    return f"{value.quantize(HUNDREDTH):.2f}"
+# Days as support reads and publishes them (two places).
+d, text = days, days_text
 
 
 @dataclass(frozen=True)
