@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 import grpc
 from chassis.aggregate import EventStore
-from chassis.auth import Principal, current_principal
-from chassis.correlation import correlation_id_from
-from chassis.envelope import CausationContext
+from chassis.auth import current_principal
+from chassis.correlation import asking
 from chassis.paging import page_request
 from trust.academies.v1 import academies_pb2 as pb
 from trust.academies.v1 import academies_pb2_grpc
@@ -69,12 +68,6 @@ class Dependencies:
     today: Callable[[], dt.date] = dt.date.today
 
 
-def _asking(context: Context) -> tuple[Principal, CausationContext]:
-    """Who is calling (from the bearer token) and what their events will record."""
-    principal = current_principal()
-    return principal, CausationContext(principal.actor, correlation_id_from(context))
-
-
 class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
     def __init__(self, deps: Dependencies) -> None:
         self.d = deps
@@ -83,7 +76,7 @@ class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
 
     async def CreateTrust(self, request: pb.CreateTrustRequest, context: Context) -> pb.Trust:
         command = create_trust_from_proto(request)
-        principal, cause = _asking(context)
+        principal, cause = asking(context)
         decided = await trust.create_trust(self.d.store, self.d.presets, principal, command, cause)
         return trust_to_proto(decided)
 
@@ -95,7 +88,7 @@ class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
         self, request: pb.ChangeFrameworkRequest, context: Context
     ) -> pb.Trust:
         command = change_framework_from_proto(request)
-        principal, cause = _asking(context)
+        principal, cause = asking(context)
         decided = await trust.change_framework(self.d.store, principal, command, cause)
         return trust_to_proto(decided)
 
@@ -105,7 +98,7 @@ class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
         self, request: pb.RegisterAcademyRequest, context: Context
     ) -> pb.Academy:
         command = register_from_proto(request)
-        principal, cause = _asking(context)
+        principal, cause = asking(context)
         d = self.d
         decided = await register.register_academy(
             d.store, d.academies, d.urns, principal, command, cause
@@ -116,7 +109,7 @@ class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
         self, request: pb.ChangeAcademyDetailsRequest, context: Context
     ) -> pb.Academy:
         command = details_from_proto(request)
-        principal, cause = _asking(context)
+        principal, cause = asking(context)
         decided = await register.change_details(
             self.d.store, self.d.academies, principal, command, cause
         )
@@ -126,7 +119,7 @@ class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
         self, request: pb.RecordAcademyLeftRequest, context: Context
     ) -> pb.Academy:
         command = left_from_proto(request)
-        principal, cause = _asking(context)
+        principal, cause = asking(context)
         d = self.d
         decided = await register.record_left(
             d.store, d.academies, d.urns, principal, command, cause
@@ -154,7 +147,7 @@ class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
 
     async def SubmitData(self, request: pb.SubmitDataRequest, context: Context) -> pb.Submission:
         command = submit_from_proto(request)
-        principal, cause = _asking(context)
+        principal, cause = asking(context)
         decided = await submissions.submit_data(
             self.d.store, self.d.submissions, principal, command, cause
         )
@@ -164,7 +157,7 @@ class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
         self, request: pb.CorrectSubmissionRequest, context: Context
     ) -> pb.Submission:
         command = correct_from_proto(request)
-        principal, cause = _asking(context)
+        principal, cause = asking(context)
         decided = await submissions.correct_submission(self.d.store, principal, command, cause)
         return submission_to_proto(decided)
 
@@ -201,7 +194,7 @@ class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
         self, request: pb.RecordInspectionRequest, context: Context
     ) -> pb.Inspection:
         command = inspection_from_proto(request, self.d.today())
-        principal, cause = _asking(context)
+        principal, cause = asking(context)
         decided = await inspections.record_inspection(
             self.d.store, self.d.academies, principal, command, cause
         )
@@ -222,7 +215,7 @@ class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
         self, request: pb.SubmitImprovementPlanRequest, context: Context
     ) -> pb.ImprovementPlan:
         command = plan_from_proto(request)
-        principal, cause = _asking(context)
+        principal, cause = asking(context)
         decided = await planning.submit_plan(self.d.store, principal, command, cause)
         return plan_to_proto(decided)
 
@@ -238,7 +231,7 @@ class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):
         self, request: pb.SubmitSelfEvaluationRequest, context: Context
     ) -> pb.SelfEvaluation:
         command = statement_from_proto(request)
-        principal, cause = _asking(context)
+        principal, cause = asking(context)
         decided = await planning.submit_self_evaluation(self.d.store, principal, command, cause)
         return statement_to_proto(decided)
 

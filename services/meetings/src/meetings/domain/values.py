@@ -4,11 +4,12 @@ says what would be right; the limits are the published ones (contracts.limits)."
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
 
 from chassis.errors import InvalidArgument
+from chassis.ids import require_id
 from contracts import limits
 from contracts.meetings.v1 import Person
+from contracts.money import days, days_text
 
 from meetings.domain.calendar import local_day
 
@@ -21,8 +22,6 @@ __all__ = [
     "require_person",
     "require_text",
 ]
-
-HUNDREDTH = Decimal("0.01")
 
 
 def require_text(value: str, field: str, limit: int) -> str:
@@ -53,25 +52,3 @@ def require_person(person: Person, field: str) -> Person:
     require_text(person.subject, f"{field}.subject", limits.SUBJECT_MAX)
     require_text(person.role, f"{field}.role", limits.ID_MAX)
     return person
-
-
-def days(value: float | Decimal) -> Decimal:
-    """Days of entitlement to the hundredth (the framework gives a number)."""
-    return Decimal(str(value)).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
-
-
-def days_text(value: Decimal) -> str:
-    """The published form: a decimal with two places, e.g. '0.50'."""
-    return f"{value.quantize(HUNDREDTH):.2f}"
-
-
-def require_id(value: str, field: str) -> str:
-    """An id a request names: what chassis.ids allows a client to choose."""
-    text = value.strip()
-    if not text:
-        raise InvalidArgument(f"{field} is required")
-    if len(text) > limits.ID_MAX or not all(c.isalnum() or c in "-_" for c in text):
-        raise InvalidArgument(
-            f"{field} must be up to {limits.ID_MAX} letters, digits, '-' or '_', got {text[:80]!r}"
-        )
-    return text

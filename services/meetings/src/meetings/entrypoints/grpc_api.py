@@ -11,9 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import grpc
-from chassis.auth import Principal, current_principal
-from chassis.correlation import correlation_id_from
-from chassis.envelope import CausationContext
+from chassis.auth import current_principal
+from chassis.correlation import asking
 from chassis.paging import page_request
 from trust.meetings.v1 import meetings_pb2 as pb
 from trust.meetings.v1 import meetings_pb2_grpc
@@ -42,12 +41,6 @@ class Dependencies:
         return local_day(self.clock())
 
 
-def _asking(context: Context) -> tuple[Principal, CausationContext]:
-    """Who is calling (from the bearer token) and what their events will record."""
-    principal = current_principal()
-    return principal, CausationContext(principal.actor, correlation_id_from(context))
-
-
 class MeetingsServicer(meetings_pb2_grpc.MeetingsServiceServicer):
     def __init__(self, deps: Dependencies) -> None:
         self.d = deps
@@ -61,7 +54,7 @@ class MeetingsServicer(meetings_pb2_grpc.MeetingsServiceServicer):
     async def ScheduleMeeting(
         self, request: pb.ScheduleMeetingRequest, context: Context
     ) -> pb.Meeting:
-        principal, cause = _asking(context)
+        principal, cause = asking(context)
         command = requests.schedule_from_proto(request)
         view = await diary.schedule(self.ports, principal, command, self.d.today(), cause)
         return replies.meeting_to_proto(view)
@@ -69,13 +62,13 @@ class MeetingsServicer(meetings_pb2_grpc.MeetingsServiceServicer):
     async def RescheduleMeeting(
         self, request: pb.RescheduleMeetingRequest, context: Context
     ) -> pb.Meeting:
-        principal, cause = _asking(context)
+        principal, cause = asking(context)
         command = requests.reschedule_from_proto(request)
         view = await diary.reschedule(self.ports, principal, command, self.d.today(), cause)
         return replies.meeting_to_proto(view)
 
     async def CancelMeeting(self, request: pb.CancelMeetingRequest, context: Context) -> pb.Meeting:
-        principal, cause = _asking(context)
+        principal, cause = asking(context)
         command = requests.cancel_from_proto(request)
         view = await diary.cancel(self.ports, principal, command, self.d.today(), cause)
         return replies.meeting_to_proto(view)
@@ -83,7 +76,7 @@ class MeetingsServicer(meetings_pb2_grpc.MeetingsServiceServicer):
     # -- attendance, papers, holding ---------------------------------------------------
 
     async def GiveApologies(self, request: pb.GiveApologiesRequest, context: Context) -> pb.Meeting:
-        principal, cause = _asking(context)
+        principal, cause = asking(context)
         meeting_id, attendee, substitute = requests.apologies_from_proto(request)
         view = await attendance.give_apologies(
             self.ports, principal, meeting_id, attendee, substitute, self.d.today(), cause
@@ -91,13 +84,13 @@ class MeetingsServicer(meetings_pb2_grpc.MeetingsServiceServicer):
         return replies.meeting_to_proto(view)
 
     async def SubmitPaper(self, request: pb.SubmitPaperRequest, context: Context) -> pb.Meeting:
-        principal, cause = _asking(context)
+        principal, cause = asking(context)
         command = requests.paper_from_proto(request)
         view = await attendance.submit_paper(self.ports, principal, command, self.d.today(), cause)
         return replies.meeting_to_proto(view)
 
     async def HoldMeeting(self, request: pb.HoldMeetingRequest, context: Context) -> pb.Meeting:
-        principal, cause = _asking(context)
+        principal, cause = asking(context)
         command = requests.hold_from_proto(request)
         view = await attendance.hold(self.ports, principal, command, self.d.today(), cause)
         return replies.meeting_to_proto(view)
@@ -105,7 +98,7 @@ class MeetingsServicer(meetings_pb2_grpc.MeetingsServiceServicer):
     # -- notes -------------------------------------------------------------------------
 
     async def DraftNotes(self, request: pb.DraftNotesRequest, context: Context) -> pb.NotesStatus:
-        principal, cause = _asking(context)
+        principal, cause = asking(context)
         command = requests.draft_from_proto(request)
         view = await notes.draft(self.ports, principal, command, self.d.today(), cause)
         return replies.notes_status_to_proto(view)
@@ -113,7 +106,7 @@ class MeetingsServicer(meetings_pb2_grpc.MeetingsServiceServicer):
     async def ApproveNotes(
         self, request: pb.ApproveNotesRequest, context: Context
     ) -> pb.NotesStatus:
-        principal, cause = _asking(context)
+        principal, cause = asking(context)
         meeting_id, notes_id = requests.approve_from_proto(request)
         view = await notes.approve(
             self.ports, principal, meeting_id, notes_id, self.d.today(), cause
@@ -123,7 +116,7 @@ class MeetingsServicer(meetings_pb2_grpc.MeetingsServiceServicer):
     async def CirculateNotes(
         self, request: pb.CirculateNotesRequest, context: Context
     ) -> pb.NotesStatus:
-        principal, cause = _asking(context)
+        principal, cause = asking(context)
         meeting_id, notes_id, on = requests.circulate_from_proto(request)
         view = await notes.circulate(
             self.ports, principal, meeting_id, notes_id, on, self.d.today(), cause
@@ -138,7 +131,7 @@ class MeetingsServicer(meetings_pb2_grpc.MeetingsServiceServicer):
     # -- actions -----------------------------------------------------------------------
 
     async def RaiseAction(self, request: pb.RaiseActionRequest, context: Context) -> pb.Action:
-        principal, cause = _asking(context)
+        principal, cause = asking(context)
         command = requests.raise_from_proto(request)
         today = self.d.today()
         raised = await actions.raise_action(self.ports, principal, command, today, cause)
@@ -147,7 +140,7 @@ class MeetingsServicer(meetings_pb2_grpc.MeetingsServiceServicer):
     async def CompleteAction(
         self, request: pb.CompleteActionRequest, context: Context
     ) -> pb.Action:
-        principal, cause = _asking(context)
+        principal, cause = asking(context)
         action_id, on = requests.complete_from_proto(request)
         today = self.d.today()
         done = await actions.complete(self.ports, principal, action_id, on, today, cause)
@@ -156,7 +149,7 @@ class MeetingsServicer(meetings_pb2_grpc.MeetingsServiceServicer):
     async def CarryForwardAction(
         self, request: pb.CarryForwardActionRequest, context: Context
     ) -> pb.Action:
-        principal, cause = _asking(context)
+        principal, cause = asking(context)
         action_id, to_meeting_id, due_on = requests.carry_from_proto(request)
         carried = await actions.carry_forward(
             self.ports, principal, action_id, to_meeting_id, due_on, cause

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from chassis.errors import InvalidArgument
+from chassis.ids import require_id
 from contracts import limits
 from contracts.money import HUNDREDTH, cost, days, days_text, pounds
 from contracts.rules import NEED_AREAS, PENCE_MAX
@@ -110,18 +111,6 @@ def require_text(value: str, field: str, limit: int = limits.REASON_MAX) -> str:
         raise InvalidArgument(f"{field} must not be empty")
     if len(text) > limit:
         raise InvalidArgument(f"{field} is {len(text):,} characters; the limit is {limit:,}")
-    return text
-
-
-def require_id(value: str, field: str) -> str:
-    """An id a request names: letters, digits, '-' and '_' (chassis.ids' form)."""
-    text = value.strip()
-    if not text:
-        raise InvalidArgument(f"{field} is required")
-    if len(text) > limits.ID_MAX or not all(c.isalnum() or c in "-_" for c in text):
-        raise InvalidArgument(
-            f"{field} must be up to {limits.ID_MAX} letters, digits, '-' or '_', got {text[:80]!r}"
-        )
     return text
 
 

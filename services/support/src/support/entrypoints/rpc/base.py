@@ -8,9 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import grpc
-from chassis.auth import Principal, current_principal
-from chassis.correlation import correlation_id_from
-from chassis.envelope import CausationContext
 
 from support.application.ports import Ports
 from support.domain.values import local_day
@@ -31,12 +28,6 @@ class Dependencies:
 
     def today(self) -> dt.date:
         return local_day(self.clock())
-
-
-def asking(context: Context) -> tuple[Principal, CausationContext]:
-    """Who is calling (from the bearer token) and what their events will record."""
-    principal = current_principal()
-    return principal, CausationContext(principal.actor, correlation_id_from(context))
 
 
 class Area:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chassis.auth import current_principal
+from chassis.correlation import asking
 from chassis.paging import page_request
 from trust.support.v1 import support_pb2 as pb
 
@@ -10,7 +11,7 @@ from support.application import budgets
 from support.application.ports import INDEX_KEY
 from support.entrypoints.convert import replies
 from support.entrypoints.convert import requests as convert
-from support.entrypoints.rpc.base import Area, Context, asking
+from support.entrypoints.rpc.base import Area, Context
 
 
 class Budgets(Area):

@@ -4,6 +4,7 @@ invoices: recorded, credited, listed."""
 from __future__ import annotations
 
 from chassis.auth import current_principal
+from chassis.correlation import asking
 from chassis.paging import page_request
 from trust.support.v1 import support_pb2 as pb
 
@@ -12,7 +13,7 @@ from support.application.ports import INDEX_KEY
 from support.domain.values import parse_days
 from support.entrypoints.convert import replies
 from support.entrypoints.convert import requests as convert
-from support.entrypoints.rpc.base import Area, Context, asking
+from support.entrypoints.rpc.base import Area, Context
 
 
 class Commissions(Area):
