@@ -17,17 +17,13 @@ from dataclasses import dataclass
 
 import grpc
 from chassis.auth import Role
+from contracts.money import pounds
 from contracts.values import academic_year_bounds, academic_year_of
 from trust.support.v1 import support_pb2 as spb
 
 from trust_local.clients import Caller, PlatformClients, eventually
 
 Say = Callable[[str], None]
-
-
-def pounds(pence: int) -> str:
-    sign = "-" if pence < 0 else ""
-    return f"{sign}\u00a3{abs(pence) // 100:,}.{abs(pence) % 100:02d}"
 
 
 @dataclass

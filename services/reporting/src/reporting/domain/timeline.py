@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from chassis.auth import Role
 from chassis.envelope import EventEnvelope
+from contracts.money import pounds as _pounds
 
 
 @dataclass(frozen=True)
@@ -162,11 +163,6 @@ def _meeting(event_type: str, payload: dict[str, Any]) -> str | None:
         case "meetings.ActionCarriedForward":
             return f"Action carried forward to a later meeting, due {payload['due_on']}"
     return None
-
-
-def _pounds(pence: int) -> str:
-    sign = "-" if pence < 0 else ""
-    return f"{sign}\u00a3{abs(pence) // 100:,}.{abs(pence) % 100:02d}"
 
 
 def _support(event_type: str, payload: dict[str, Any]) -> str | None:

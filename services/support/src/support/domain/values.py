@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from chassis.errors import InvalidArgument
 from contracts import limits
+from contracts.money import HUNDREDTH, cost, days, days_text, pounds
 from contracts.rules import NEED_AREAS, PENCE_MAX
 from contracts.values import academic_year_bounds, academic_year_of
 
@@ -39,7 +40,6 @@ __all__ = [
     "term_of",
 ]
 
-HUNDREDTH = Decimal("0.01")
 ZERO = Decimal("0.00")
 DAYS_MAX = Decimal("999.99")  # the published pattern: up to three digits, two places
 ENGLAND = ZoneInfo("Europe/London")
@@ -49,16 +49,6 @@ _DAYS_TEXT = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
 def local_day(moment: dt.datetime) -> dt.date:
     """The day in England on which ``moment`` falls."""
     return moment.astimezone(ENGLAND).date()
-
-
-def days(value: float | int | str | Decimal) -> Decimal:
-    """Days to the hundredth; a framework's float goes through its text (0.1 is 0.10)."""
-    return Decimal(str(value)).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
-
-
-def days_text(value: Decimal) -> str:
-    """The published form: two places, e.g. '0.50' (negative where a balance is)."""
-    return f"{value.quantize(HUNDREDTH, rounding=ROUND_HALF_UP):.2f}"
 
 
 def parse_days(text: str, field: str) -> Decimal:
@@ -97,18 +87,6 @@ def require_pence(value: int, field: str, positive: bool = False) -> int:
     if value > PENCE_MAX:
         raise InvalidArgument(f"{field} must be at most {PENCE_MAX} pence, got {value}")
     return value
-
-
-def cost(of_days: Decimal, rate_pence: int) -> int:
-    """Days x day rate, to the penny (half up)."""
-    return int((of_days * rate_pence).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def pounds(pence: int) -> str:
-    """Money as people read it: £1,234.56 (-£12.00 when negative)."""
-    sign = "-" if pence < 0 else ""
-    whole, part = divmod(abs(pence), 100)
-    return f"{sign}£{whole:,}.{part:02d}"
 
 
 def term_of(day: dt.date) -> str:
