@@ -76,7 +76,6 @@ async def test_malformed_oversized_and_contract_breaking_records_are_dead_letter
     letters: list[dict[str, str]] = []
     consumers = {
         "reporting.timeline",
-        "reporting.ledger",
         "evaluations.academies-facts",
         "meetings.facts",
         "support.facts",
