@@ -68,6 +68,9 @@ async def test_malformed_oversized_and_contract_breaking_records_are_dead_letter
         "academies.academy.dlq",
         bootstrap_servers=platform.kafka.bootstrap_servers,
         auto_offset_reset="earliest",
+        # A letter keeps the record it is about: the oversized one is over a megabyte.
+        max_partition_fetch_bytes=8_000_000,
+        fetch_max_bytes=64_000_000,
     )
     await dead.start()
     letters: list[dict[str, str]] = []

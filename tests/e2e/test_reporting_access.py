@@ -26,6 +26,12 @@ EXAMPLES: dict[str, Callable[[str, str], Any]] = {
     "GetAcademyTimeline": lambda _t, academy_id: rpb.GetAcademyTimelineRequest(
         academy_id=academy_id, page_size=1
     ),
+    "GetLedger": lambda trust_id, academy_id: rpb.GetLedgerRequest(
+        trust_id=trust_id, academic_year="2026/27", academy_id=academy_id
+    ),
+    "ListOwnerActions": lambda trust_id, academy_id: rpb.ListOwnerActionsRequest(
+        trust_id=trust_id, academy_id=academy_id
+    ),
 }
 
 

@@ -1,4 +1,5 @@
-"""Wires reporting: the timeline projection fed by Kafka, served over gRPC."""
+"""Wires reporting: the read models (the timeline, actions per owner, the ledger),
+each projected by its own consumer group from Kafka, served over gRPC."""
 
 from __future__ import annotations
 
@@ -14,6 +15,13 @@ from contracts.support.v1 import ACADEMY_TOPIC as SUPPORT_TOPIC
 from contracts.support.v1 import PROVIDER_TOPIC as SUPPORT_PROVIDER_TOPIC
 from contracts.support.v1 import SUPPORT_EVENTS
 
+from reporting.adapters.actions_store import (
+    ActionsStore,
+    PostgresActions,
+    actions_schema_statements,
+)
+from reporting.adapters.ledger_store import LedgerStore, PostgresLedger
+from reporting.adapters.ledger_store import schema_statements as ledger_schema_statements
 from reporting.adapters.timeline_store import PostgresTimeline, TimelineStore, schema_statements
 from reporting.entrypoints.access import ACCESS, SERVICE_NAME
 from reporting.entrypoints.grpc_api import registration
@@ -26,10 +34,24 @@ TIMELINE_TOPICS = (
     SUPPORT_TOPIC,
     SUPPORT_PROVIDER_TOPIC,  # invoices: the provider's documents, about an academy
 )
+# Actions per owner: an academy's meetings only. A trust-wide meeting's actions
+# (meetings.trust) have no academy to scope a reader by, so they are left out.
+ACTIONS_CONSUMER = "reporting.actions"
+ACTIONS_TOPICS = (MEETINGS_TOPIC,)
+# The support budget ledger: support's money (budgets and commissions on the
+# academy topic, invoices on the provider's) and the academies' names.
+LEDGER_CONSUMER = "reporting.ledger"
+LEDGER_TOPICS = (SUPPORT_TOPIC, SUPPORT_PROVIDER_TOPIC)
 
 
 def _registrations(context: ServiceContext) -> list[Registration]:
-    return [registration(PostgresTimeline(context.pool, TimelineStore()))]
+    return [
+        registration(
+            PostgresTimeline(context.pool, TimelineStore()),
+            actions=PostgresActions(context.pool, ActionsStore()),
+            ledger=PostgresLedger(context.pool, LedgerStore()),
+        )
+    ]
 
 
 def _consumers(context: ServiceContext) -> list[ConsumerSpec]:
@@ -41,12 +63,32 @@ def _consumers(context: ServiceContext) -> list[ConsumerSpec]:
         ContractSet(ACADEMIES_EVENTS, EVALUATIONS_EVENTS, MEETINGS_EVENTS, SUPPORT_EVENTS),
         context.settings.max_message_bytes,
     )
-    return [ConsumerSpec(consumer, TIMELINE_TOPICS)]
+    actions = IdempotentConsumer(
+        ACTIONS_CONSUMER,
+        context.pool,
+        ActionsStore().project,
+        context.dead_letter,
+        ContractSet(MEETINGS_EVENTS),
+        context.settings.max_message_bytes,
+    )
+    ledger = IdempotentConsumer(
+        LEDGER_CONSUMER,
+        context.pool,
+        LedgerStore().project,
+        context.dead_letter,
+        ContractSet(ACADEMIES_EVENTS, SUPPORT_EVENTS),
+        context.settings.max_message_bytes,
+    )
+    return [
+        ConsumerSpec(consumer, TIMELINE_TOPICS),
+        ConsumerSpec(actions, ACTIONS_TOPICS),
+        ConsumerSpec(ledger, LEDGER_TOPICS),
+    ]
 
 
 SPEC = ServiceSpec(
     name="reporting",
-    schema=schema_statements(),
+    schema=[*schema_statements(), *actions_schema_statements(), *ledger_schema_statements()],
     grpc_service_names=[SERVICE_NAME],
     registrations=_registrations,
     consumers=_consumers,

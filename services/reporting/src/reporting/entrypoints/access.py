@@ -27,5 +27,29 @@ ACCESS = AccessTable(
                 Role.CHAIR_OF_LGB,
             ],
         ),
+        # Finance reconciles; the board and the executive read it; improvement leads
+        # their academies, headteachers their own (the handler narrows the rows).
+        "GetLedger": allow(
+            "reading the support budget ledger",
+            Scope.TRUST,
+            [
+                Role.TRUSTEE,
+                Role.CHIEF_EXECUTIVE,
+                Role.FINANCE,
+                Role.IMPROVEMENT_LEAD,
+                Role.HEADTEACHER,
+            ],
+        ),
+        "ListOwnerActions": allow(
+            "reading actions per owner",
+            Scope.TRUST,
+            [
+                Role.TRUSTEE,
+                Role.CHIEF_EXECUTIVE,
+                Role.IMPROVEMENT_LEAD,
+                Role.HEADTEACHER,
+                Role.CHAIR_OF_LGB,
+            ],
+        ),
     },
 )

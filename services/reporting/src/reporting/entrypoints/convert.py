@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from chassis.convert import actor_to_proto, time_to_proto
+import datetime as dt
+
+from chassis.convert import actor_to_proto, date_from_proto, date_to_proto, time_to_proto
 from chassis.envelope import Actor
 from trust.reporting.v1 import reporting_pb2 as pb
 
+from reporting.application.actions import ActionsQuery, OwnerActionsReport
 from reporting.application.timeline import TimelinePage
+from reporting.domain.actions import OwnerActions, TrackedAction
+from reporting.domain.ledger import Discrepancy, Figures, Ledger, LedgerRow, days_text
 from reporting.domain.timeline import TimelineEntry
 
 
@@ -27,4 +32,93 @@ def timeline_to_proto(found: TimelinePage) -> pb.AcademyTimeline:
         academy_id=found.academy_id,
         entries=[entry_to_proto(e) for e in found.entries],
         next_page_token=found.next_page_token,
+    )
+
+
+def actions_query_from_proto(request: pb.ListOwnerActionsRequest, today: dt.date) -> ActionsQuery:
+    return ActionsQuery(
+        trust_id=request.trust_id.strip(),
+        as_of=date_from_proto(request.as_of, "as_of") if request.as_of.strip() else today,
+        academy_id=request.academy_id.strip() or None,
+        owner_subject=request.owner_subject.strip() or None,
+    )
+
+
+def owner_action_to_proto(action: TrackedAction, as_of: dt.date) -> pb.OwnerAction:
+    return pb.OwnerAction(
+        action_id=action.action_id,
+        academy_id=action.academy_id,
+        title=action.title,
+        area=action.area or "",
+        raised_on=date_to_proto(action.raised_on),
+        due_on=date_to_proto(action.due_on),
+        overdue=action.is_overdue(as_of),
+    )
+
+
+def owner_actions_to_proto(found: OwnerActions, as_of: dt.date) -> pb.OwnerActions:
+    return pb.OwnerActions(
+        owner=actor_to_proto(Actor(subject=found.owner.subject, role=found.owner.role)),
+        open=found.open,
+        overdue=found.overdue,
+        actions=[owner_action_to_proto(a, as_of) for a in found.actions],
+    )
+
+
+def owner_actions_report_to_proto(report: OwnerActionsReport) -> pb.ListOwnerActionsResponse:
+    return pb.ListOwnerActionsResponse(
+        as_of=date_to_proto(report.as_of),
+        owners=[owner_actions_to_proto(o, report.as_of) for o in report.owners],
+    )
+
+
+# -- the support budget ledger ----------------------------------------------------------
+
+
+def figures_to_proto(figures: Figures) -> pb.LedgerFigures:
+    return pb.LedgerFigures(
+        budget_pence=figures.budget_pence,
+        committed_pence=figures.committed_pence,
+        delivered_pence=figures.delivered_pence,
+        invoiced_pence=figures.invoiced_pence,
+        remaining_pence=figures.remaining_pence,
+        committed_days=days_text(figures.committed_days),
+        delivered_days=days_text(figures.delivered_days),
+        invoiced_days=days_text(figures.invoiced_days),
+    )
+
+
+def ledger_row_to_proto(row: LedgerRow) -> pb.LedgerRow:
+    return pb.LedgerRow(
+        academy_id=row.academy_id,
+        academy_name=row.academy_name,
+        budget_line=row.budget_line,
+        budget_line_name=row.budget_line_name,
+        provider_id=row.provider_id,
+        provider_name=row.provider_name,
+        figures=figures_to_proto(row.figures),
+    )
+
+
+def discrepancy_to_proto(found: Discrepancy) -> pb.Discrepancy:
+    return pb.Discrepancy(
+        kind=found.kind,
+        academy_id=found.academy_id,
+        provider_id=found.provider_id,
+        commission_id=found.commission_id,
+        invoice_id=found.invoice_id,
+        invoice_number=found.invoice_number,
+        difference_pence=found.difference_pence,
+        detail=found.detail,
+    )
+
+
+def ledger_to_proto(ledger: Ledger) -> pb.Ledger:
+    return pb.Ledger(
+        trust_id=ledger.trust_id,
+        academic_year=ledger.academic_year,
+        lines=[ledger_row_to_proto(r) for r in ledger.lines],
+        providers=[ledger_row_to_proto(r) for r in ledger.providers],
+        totals=figures_to_proto(ledger.totals),
+        discrepancies=[discrepancy_to_proto(d) for d in ledger.discrepancies],
     )

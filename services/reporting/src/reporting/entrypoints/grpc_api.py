@@ -6,6 +6,7 @@ first); conversions are ``entrypoints/convert.py``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import grpc
@@ -14,13 +15,25 @@ from chassis.paging import page_request
 from trust.reporting.v1 import reporting_pb2 as pb
 from trust.reporting.v1 import reporting_pb2_grpc
 
+from reporting.application.actions import ActionsPort, list_owner_actions, today_in_england
+from reporting.application.ledger import LedgerPort, get_ledger
 from reporting.application.timeline import TIMELINE_KEY, TimelinePort, academy_timeline
 from reporting.entrypoints import convert
 
 
 class ReportingServicer(reporting_pb2_grpc.ReportingServiceServicer):
-    def __init__(self, timeline: TimelinePort) -> None:
+    def __init__(
+        self,
+        timeline: TimelinePort,
+        *,
+        actions: ActionsPort,
+        ledger: LedgerPort,
+        today: Callable[[], dt.date] = today_in_england,
+    ) -> None:
         self._timeline = timeline
+        self._actions = actions
+        self._ledger = ledger
+        self._today = today
 
     async def GetAcademyTimeline(
         self, request: pb.GetAcademyTimelineRequest, context: grpc.aio.ServicerContext
@@ -31,11 +44,32 @@ class ReportingServicer(reporting_pb2_grpc.ReportingServiceServicer):
         )
         return convert.timeline_to_proto(found)
 
+    async def ListOwnerActions(
+        self, request: pb.ListOwnerActionsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListOwnerActionsResponse:
+        query = convert.actions_query_from_proto(request, self._today())
+        found = await list_owner_actions(self._actions, current_principal(), query)
+        return convert.owner_actions_report_to_proto(found)
 
-def registration(timeline: TimelinePort) -> Callable[[grpc.aio.Server], None]:
+    async def GetLedger(
+        self, request: pb.GetLedgerRequest, context: grpc.aio.ServicerContext
+    ) -> pb.Ledger:
+        found = await get_ledger(
+            self._ledger,
+            current_principal(),
+            request.trust_id.strip(),
+            request.academic_year.strip(),
+            request.academy_id.strip(),
+        )
+        return convert.ledger_to_proto(found)
+
+
+def registration(
+    timeline: TimelinePort, *, actions: ActionsPort, ledger: LedgerPort
+) -> Callable[[grpc.aio.Server], None]:
     def register(server: grpc.aio.Server) -> None:
         reporting_pb2_grpc.add_ReportingServiceServicer_to_server(
-            ReportingServicer(timeline), server
+            ReportingServicer(timeline, actions=actions, ledger=ledger), server
         )
 
     return register

@@ -1,6 +1,7 @@
 """``python -m reporting.entrypoints.rebuild --feed academies=HOST:PORT [--schema S]``
 
-Rebuilds the timeline read model from the services' event feeds. With no
+Rebuilds the timeline read model (and the actions per owner, from the meetings
+feed, and the support ledger's events) from the services' event feeds. With no
 --schema it replaces the live model in place; with --schema it writes a copy.
 """
 
@@ -54,7 +55,7 @@ def main() -> None:
     args = parser.parse_args()
     feeds = dict(item.split("=", 1) for item in args.feed)
     count = asyncio.run(run(feeds, args.schema))
-    print(f"rebuilt the timeline in schema {args.schema} from {count} events")
+    print(f"rebuilt the timeline, actions and ledger in schema {args.schema} from {count} events")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,114 @@
+"""The support ledger's events in PostgreSQL; the ledger is folded on read.
+
+Why a table of events and not running totals: the ledger's figures depend on
+which budget revision is in force, on credit notes that undo invoices, on
+varied and cancelled commissions and on names that change; folding the
+relevant events of one trust's year on each read (domain/ledger.py, pure) keeps
+every rule in one place, written once and tested without a database, and a
+trust's year is a few thousand events at most, read by one indexed query.
+Incremental tables would duplicate support's rules in SQL for no need.
+
+Inserts are keyed by event id, so applying an event twice changes nothing; the
+live model is in schema ``public``, a rebuild may write a copy to another.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+
+import asyncpg
+from chassis.envelope import EventEnvelope
+
+from reporting.domain.ledger import LedgerEvent, ledger_event
+
+LIVE_SCHEMA = "public"
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+TABLE = "ledger_events"
+
+
+def _table(schema: str) -> str:
+    if not _IDENTIFIER.match(schema):
+        raise ValueError(f"not a schema name: {schema!r}")
+    return f"{schema}.{TABLE}"
+
+
+def schema_statements(schema: str = LIVE_SCHEMA) -> list[str]:
+    table = _table(schema)
+    return [
+        f"CREATE SCHEMA IF NOT EXISTS {schema}",
+        f"""
+        CREATE TABLE IF NOT EXISTS {table} (
+            event_id        uuid PRIMARY KEY,
+            trust_id        text NOT NULL,
+            academy_id      text NOT NULL,
+            academic_year   text NOT NULL,
+            event_type      text NOT NULL,
+            source_service  text NOT NULL,
+            global_position bigint NOT NULL,
+            occurred_at     timestamptz NOT NULL,
+            payload         jsonb NOT NULL
+        )
+        """,
+        f"CREATE INDEX IF NOT EXISTS ledger_by_trust_year ON {table} (trust_id, academic_year)",
+    ]
+
+
+def _event(row: asyncpg.Record) -> LedgerEvent:
+    values = dict(row.items())
+    values["payload"] = json.loads(values["payload"])
+    return LedgerEvent(**values)
+
+
+class LedgerStore:
+    def __init__(self, schema: str = LIVE_SCHEMA) -> None:
+        self.schema = schema
+        self.table = self._table = _table(schema)
+
+    async def project(self, conn: asyncpg.Connection, envelope: EventEnvelope) -> None:
+        event = ledger_event(envelope)
+        if event is None or not event.trust_id:
+            return
+        await conn.execute(
+            f"INSERT INTO {self._table} (event_id, trust_id, academy_id, academic_year, "
+            "event_type, source_service, global_position, occurred_at, payload) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb) ON CONFLICT (event_id) DO NOTHING",
+            event.event_id,
+            event.trust_id,
+            event.academy_id,
+            event.academic_year,
+            event.event_type,
+            event.source_service,
+            event.global_position,
+            event.occurred_at,
+            json.dumps(dict(event.payload), default=str),
+        )
+
+    async def events(
+        self, conn: asyncpg.Connection, trust_id: str, academic_year: str
+    ) -> list[LedgerEvent]:
+        """The trust's events of the year, and its names (which have no year)."""
+        rows = await conn.fetch(
+            f"SELECT * FROM {self._table} WHERE trust_id = $1 AND academic_year IN ($2, '') "
+            "ORDER BY source_service, global_position",
+            trust_id,
+            academic_year,
+        )
+        return [_event(row) for row in rows]
+
+    async def all_events(self, conn: asyncpg.Connection) -> list[LedgerEvent]:
+        rows = await conn.fetch(f"SELECT * FROM {self._table} ORDER BY event_id")
+        return [_event(row) for row in rows]
+
+
+class PostgresLedger:
+    """The ledger port (application.ledger.LedgerPort) on the live model."""
+
+    def __init__(self, pool: asyncpg.Pool, store: LedgerStore) -> None:
+        self._pool = pool
+        self._store = store
+
+    async def events(self, trust_id: str, academic_year: str) -> Sequence[LedgerEvent]:
+        async with self._pool.acquire() as conn:
+            return await self._store.events(conn, trust_id, academic_year)
