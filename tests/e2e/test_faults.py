@@ -68,14 +68,12 @@ async def test_malformed_oversized_and_contract_breaking_records_are_dead_letter
         "academies.academy.dlq",
         bootstrap_servers=platform.kafka.bootstrap_servers,
         auto_offset_reset="earliest",
-        # A letter keeps the record it is about: the oversized one is over a megabyte.
-        max_partition_fetch_bytes=8_000_000,
-        fetch_max_bytes=64_000_000,
     )
     await dead.start()
     letters: list[dict[str, str]] = []
     consumers = {
         "reporting.timeline",
+        "reporting.ledger",
         "evaluations.academies-facts",
         "meetings.facts",
         "support.facts",
@@ -83,7 +81,10 @@ async def test_malformed_oversized_and_contract_breaking_records_are_dead_letter
     try:
         for _ in range(120):
             for records in (await dead.getmany(timeout_ms=500)).values():
-                letters += [{k: v.decode() for k, v in r.headers} for r in records]
+                letters += [
+                    {"size": str(len(r.value or b"")), **{k: v.decode() for k, v in r.headers}}
+                    for r in records
+                ]
             seen = Counter(letter["dlq_consumer"] for letter in letters)
             if all(seen[consumer] >= 3 for consumer in consumers):
                 break
@@ -103,6 +104,11 @@ async def test_malformed_oversized_and_contract_breaking_records_are_dead_letter
             "Input should be a valid number, unable to parse string as a number (got 'very high')"
         ) in reasons
         assert all("\n" not in r and "pydantic" not in r for r in reasons), reasons
+    # A letter about an oversized record keeps its head only: the whole would be
+    # over the limit on the dead-letter topic too.
+    oversized = [letter for letter in letters if "dlq_value_truncated" in letter]
+    assert len(oversized) == len(consumers)
+    assert {(o["size"], o["dlq_value_bytes"]) for o in oversized} == {("65536", "1050002")}
 
 
 async def test_a_killed_reporting_service_loses_nothing_and_applies_nothing_twice(

@@ -101,7 +101,8 @@ def _broker() -> KafkaBroker:
                 f"Records from {topic} that a consumer could never process (not a valid "
                 "envelope, too large, refused by its contract, or failing its projection every "
                 "time), published by that consumer with why in dlq_* headers. Key and value are "
-                "the original's, byte for byte."
+                "the original's, byte for byte, except that a value over the size limit keeps "
+                "its first 64 KiB (dlq_value_truncated)."
             ),
             schema=bytes,
         )
@@ -143,8 +144,9 @@ def _complete(spec: dict[str, Any]) -> dict[str, Any]:
         spec["components"]["schemas"][payload] = {
             "title": f"{topic}.dlq value",
             "description": (
-                "the original record's value, byte for byte: usually an event envelope as "
-                "JSON, but possibly not (which may be why it is here)"
+                "the original record's value, byte for byte (over the size limit: its first "
+                "64 KiB): usually an event envelope as JSON, but possibly not (which may be "
+                "why it is here)"
             ),
         }
         message["headers"] = _schema_object(messages.dead_letter_headers_schema())

@@ -294,14 +294,28 @@ class IdempotentConsumer:
             await self._project(conn, envelope)
 
 
-class FastStreamDeadLetter:
-    """Publishes a poison record to ``<topic>.dlq`` through a FastStream broker."""
+# A letter about a record over the size limit keeps only its head: the whole
+# record would be over every limit downstream too (a real broker's default
+# message.max.bytes is about 1 MB), so publishing it could fail for ever and stop
+# the consumer that is trying to move past it.
+OVERSIZED_LETTER_KEEPS_BYTES = 64 * 1024
 
-    def __init__(self, broker: Any) -> None:
+
+class FastStreamDeadLetter:
+    """Publishes a poison record to ``<topic>.dlq`` through a FastStream broker.
+
+    The key and value are the original's, byte for byte, unless the value is over
+    ``max_value_bytes``: then its head (64 KiB at most, never over the limit), with ``dlq_value_bytes`` giving
+    the original's size and ``dlq_value_truncated`` set.
+    """
+
+    def __init__(self, broker: Any, max_value_bytes: int = DEFAULT_MAX_MESSAGE_BYTES) -> None:
         self._broker = broker
+        self._max_value_bytes = max_value_bytes
 
     async def __call__(self, record: Record, reason: str, consumer: str) -> None:
         headers = {name: value.decode(errors="replace") for name, value in record.headers or ()}
+        value = record.value or b""
         headers.update(
             {
                 "dlq_reason": reason[:1000],
@@ -311,8 +325,12 @@ class FastStreamDeadLetter:
                 "dlq_source_offset": str(record.offset),
             }
         )
+        if len(value) > self._max_value_bytes:
+            headers["dlq_value_bytes"] = str(len(value))
+            headers["dlq_value_truncated"] = "true"
+            value = value[: min(self._max_value_bytes, OVERSIZED_LETTER_KEEPS_BYTES)]
         await self._broker.publish(
-            record.value or b"",
+            value,
             topic=dead_letter_topic(record.topic),
             key=record.key,
             headers=headers,

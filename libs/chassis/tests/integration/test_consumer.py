@@ -66,7 +66,7 @@ async def project(conn, event: EventEnvelope) -> None:
 async def _run_consumer(pool, bootstrap, topic, until, project_fn=project) -> None:
     broker = KafkaBroker(bootstrap, log_level=logging.DEBUG)
     consumer = IdempotentConsumer(
-        "test-consumer", pool, project_fn, FastStreamDeadLetter(broker), CONTRACTS, 4096
+        "test-consumer", pool, project_fn, FastStreamDeadLetter(broker, 4096), CONTRACTS, 4096
     )
     subscribe_idempotent(broker, consumer, [topic])
     await broker.start()
@@ -110,13 +110,21 @@ async def test_redelivered_event_changes_the_read_model_once_and_poison_goes_to_
         f"{topic}.dlq", bootstrap_servers=kafka.bootstrap_servers, auto_offset_reset="earliest"
     )
     await dead.start()
-    reasons = []
-    while len(reasons) < 2:
+    letters = []
+    while len(letters) < 2:
         for records in (await dead.getmany(timeout_ms=1000)).values():
-            reasons += [dict(r.headers)["dlq_reason"].decode() for r in records]
+            letters += records
     await dead.stop()
+    reasons = [dict(r.headers)["dlq_reason"].decode() for r in letters]
     assert any("not a valid event envelope" in r for r in reasons)
     assert any("exceeds the limit of 4,096" in r for r in reasons)
+    # The malformed record's letter is the record byte for byte; the oversized one
+    # keeps its head, within the limit, and says how big the original was.
+    malformed, oversized = letters
+    assert malformed.value == b"{not json" and "dlq_value_truncated" not in dict(malformed.headers)
+    assert oversized.value == b"x" * 4096
+    assert dict(oversized.headers)["dlq_value_bytes"] == b"10000"
+    assert dict(oversized.headers)["dlq_value_truncated"] == b"true"
 
     # A restarted consumer resumes after the committed offsets: nothing is applied again.
     again = envelope(3)

@@ -191,12 +191,20 @@ DLQ_HEADERS = {
     "dlq_source_partition": "its partition there, as decimal digits",
     "dlq_source_offset": "its offset there, as decimal digits",
 }
+# Only on a letter about a record over the size limit, whose value keeps its head.
+DLQ_TRUNCATION_HEADERS = {
+    "dlq_value_bytes": "the original value's size in bytes, as decimal digits",
+    "dlq_value_truncated": '"true": the value is the original\'s first bytes only',
+}
 
 
 def dead_letter_headers_schema() -> dict[str, Any]:
     """Headers of a record on ``<topic>.dlq``: the original's, and why it is there."""
-    properties: dict[str, Any] = {name: _string(text) for name, text in DLQ_HEADERS.items()}
-    for name in ("dlq_source_partition", "dlq_source_offset"):
+    properties: dict[str, Any] = {
+        name: _string(text) for name, text in {**DLQ_HEADERS, **DLQ_TRUNCATION_HEADERS}.items()
+    }
+    properties["dlq_value_truncated"]["enum"] = ["true"]
+    for name in ("dlq_source_partition", "dlq_source_offset", "dlq_value_bytes"):
         properties[name]["pattern"] = "^[0-9]+$"
     for name, schema in _header_properties(None).items():
         schema["description"] = "copied from the original record: " + schema["description"]
@@ -207,8 +215,9 @@ def dead_letter_headers_schema() -> dict[str, Any]:
         "title": "dead-letter headers",
         "description": (
             "Headers of a record on <topic>.dlq: the original record's headers (if it had "
-            "them) plus dlq_*; the key and value are the original's, byte for byte, and may "
-            "not be a valid envelope."
+            "them) plus dlq_*; the key and value are the original's, byte for byte (a value "
+            "over the size limit: its first 64 KiB, with dlq_value_bytes and "
+            "dlq_value_truncated), and may not be a valid envelope."
         ),
         "type": "object",
         "properties": properties,

@@ -41,7 +41,7 @@ ACTIONS_TOPICS = (MEETINGS_TOPIC,)
 # The support budget ledger: support's money (budgets and commissions on the
 # academy topic, invoices on the provider's) and the academies' names.
 LEDGER_CONSUMER = "reporting.ledger"
-LEDGER_TOPICS = (SUPPORT_TOPIC, SUPPORT_PROVIDER_TOPIC)
+LEDGER_TOPICS = (SUPPORT_TOPIC, SUPPORT_PROVIDER_TOPIC, ACADEMY_TOPIC)
 
 
 def _registrations(context: ServiceContext) -> list[Registration]:
