@@ -74,6 +74,7 @@ async def test_malformed_oversized_and_contract_breaking_records_are_dead_letter
     consumers = {
         "reporting.timeline",
         "reporting.ledger",
+        "reporting.board",
         "evaluations.academies-facts",
         "meetings.facts",
         "support.facts",

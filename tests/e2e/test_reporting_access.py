@@ -29,6 +29,9 @@ EXAMPLES: dict[str, Callable[[str, str], Any]] = {
     "GetLedger": lambda trust_id, academy_id: rpb.GetLedgerRequest(
         trust_id=trust_id, academic_year="2026/27", academy_id=academy_id
     ),
+    "GetBoardReport": lambda trust_id, academy_id: rpb.GetBoardReportRequest(
+        trust_id=trust_id, academic_year="2026/27", term="autumn", academy_id=academy_id
+    ),
     "ListOwnerActions": lambda trust_id, academy_id: rpb.ListOwnerActionsRequest(
         trust_id=trust_id, academy_id=academy_id
     ),

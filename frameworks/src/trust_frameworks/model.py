@@ -157,6 +157,15 @@ class BudgetRules(_Strict):
     cite: str = ""
 
 
+class Threshold(_Strict):
+    """A figure rated against two lines: amber below (or above) the first, red
+    below (or above) the second."""
+
+    amber: float
+    red: float
+    higher_is_better: bool = True
+
+
 class RagRules(_Strict):
     grade_colours: dict[str, Colour] = Field(description="scheme grade -> colour for an area")
     areas: list[str] = Field(description="areas reported on the board's RAG report")
@@ -164,6 +173,20 @@ class RagRules(_Strict):
     overdue_actions_amber: int = Field(1, ge=0)
     overdue_actions_red: int = Field(3, ge=0)
     late_returns_amber: int = Field(1, ge=0)
+    # Defaults where a seed is silent: 90% is the DfE's persistent-absence line;
+    # a Progress 8 score below -0.5 is the DfE's "below average" band.
+    attendance: Threshold = Field(
+        default_factory=lambda: Threshold(amber=95.0, red=90.0),
+        description="attendance percent: amber below the first figure, red below the second",
+    )
+    progress8: Threshold = Field(
+        default_factory=lambda: Threshold(amber=0.0, red=-0.5),
+        description="Progress 8 score: amber below the first figure, red below the second",
+    )
+    kpis: dict[str, Threshold] = Field(
+        default_factory=dict,
+        description="a returned KPI's name -> its lines (unlisted: shown, not rated)",
+    )
     overall: Literal["worst_area", "majority"] = "worst_area"
     cite: str = ""
 

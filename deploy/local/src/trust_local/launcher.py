@@ -7,6 +7,7 @@ in this process, and each service as its own OS process on a free port.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import json
 import os
@@ -20,6 +21,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from chassis.clock import CLOCK_FILE_VARIABLE, set_clock
 from localinfra import MockKafkaCluster, PostgresCluster, start_mock_kafka, start_postgres
 
 SERVICES = ("academies", "evaluations", "meetings", "support", "reporting")
@@ -113,6 +115,15 @@ class Platform:
     def log_file(self, service: str) -> str:
         return self.services[service].log_path
 
+    @property
+    def clock_file(self) -> str:
+        return os.path.join(self.run_dir, "clock")
+
+    def set_clock(self, when: dt.datetime | None) -> None:
+        """Every service's "now" runs on from ``when`` (None: the real time again);
+        chassis.clock says how. For trying a whole academic year in a test."""
+        set_clock(self.clock_file, when)
+
     def stop(self) -> None:
         for service in reversed(list(self.services.values())):
             service.stop()
@@ -158,6 +169,7 @@ def start_platform(
                 "TRUST_METRICS_FILE": os.path.join(platform.run_dir, f"{name}.metrics.jsonl"),
                 "TRUST_READY_FILE": os.path.join(platform.run_dir, f"{name}.ready"),
                 "TRUST_LOG_LEVEL": log_level,
+                CLOCK_FILE_VARIABLE: platform.clock_file,
             }
             service = ServiceProcess(
                 name,

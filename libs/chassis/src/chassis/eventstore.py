@@ -12,12 +12,12 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 from opentelemetry import trace
 
+from chassis import clock
 from chassis.envelope import (
     DEFAULT_MAX_MESSAGE_BYTES,
     PUBLISH_HEADER_ALLOWANCE,
@@ -145,7 +145,7 @@ class PostgresEventStore:
                 "causation_id": cause.causation_id,
                 **carrier,
             }
-            now = datetime.now(UTC)
+            now = clock.now()
             envelopes = [
                 EventEnvelope(
                     event_id=event.event_id,

@@ -12,8 +12,8 @@ import asyncio
 import contextlib
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
-from datetime import UTC, datetime
 
+from chassis import clock
 from chassis.envelope import (
     DEFAULT_MAX_MESSAGE_BYTES,
     CausationContext,
@@ -84,7 +84,7 @@ class InMemorySession:
             raise ConcurrencyConflict(
                 "an event with the same id was already appended (a retried request)"
             )
-        now = datetime.now(UTC)
+        now = clock.now()
         envelopes = [
             EventEnvelope(
                 event_id=event.event_id,

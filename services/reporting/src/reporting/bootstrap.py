@@ -1,12 +1,13 @@
-"""Wires reporting: the read models (the timeline, actions per owner, the ledger),
-each projected by its own consumer group from Kafka, served over gRPC."""
+"""Wires reporting: the read models (the timeline, actions per owner, the ledger,
+the board's facts), each projected by its own consumer group from Kafka, served
+over gRPC."""
 
 from __future__ import annotations
 
 from chassis.consumer import ContractSet, IdempotentConsumer
 from chassis.grpc_server import Registration
 from chassis.runtime import ConsumerSpec, ServiceContext, ServiceSpec
-from contracts.academies.v1 import ACADEMIES_EVENTS, ACADEMY_TOPIC
+from contracts.academies.v1 import ACADEMIES_EVENTS, ACADEMY_TOPIC, TRUST_TOPIC
 from contracts.evaluations.v1 import ACADEMY_TOPIC as EVALUATIONS_TOPIC
 from contracts.evaluations.v1 import EVALUATIONS_EVENTS
 from contracts.meetings.v1 import ACADEMY_TOPIC as MEETINGS_TOPIC
@@ -20,6 +21,7 @@ from reporting.adapters.actions_store import (
     PostgresActions,
     actions_schema_statements,
 )
+from reporting.adapters.board_store import BoardStore, PostgresBoard, board_schema_statements
 from reporting.adapters.ledger_store import LedgerStore, PostgresLedger
 from reporting.adapters.ledger_store import schema_statements as ledger_schema_statements
 from reporting.adapters.timeline_store import PostgresTimeline, TimelineStore, schema_statements
@@ -42,6 +44,9 @@ ACTIONS_TOPICS = (MEETINGS_TOPIC,)
 # academy topic, invoices on the provider's) and the academies' names.
 LEDGER_CONSUMER = "reporting.ledger"
 LEDGER_TOPICS = (SUPPORT_TOPIC, SUPPORT_PROVIDER_TOPIC, ACADEMY_TOPIC)
+# The board's report: facts from every service, versioned by when they became known.
+BOARD_CONSUMER = "reporting.board"
+BOARD_TOPICS = (TRUST_TOPIC, ACADEMY_TOPIC, EVALUATIONS_TOPIC, MEETINGS_TOPIC, SUPPORT_TOPIC)
 
 
 def _registrations(context: ServiceContext) -> list[Registration]:
@@ -50,6 +55,7 @@ def _registrations(context: ServiceContext) -> list[Registration]:
             PostgresTimeline(context.pool, TimelineStore()),
             actions=PostgresActions(context.pool, ActionsStore()),
             ledger=PostgresLedger(context.pool, LedgerStore()),
+            board=PostgresBoard(context.pool, BoardStore()),
         )
     ]
 
@@ -79,8 +85,17 @@ def _consumers(context: ServiceContext) -> list[ConsumerSpec]:
         ContractSet(ACADEMIES_EVENTS, SUPPORT_EVENTS),
         context.settings.max_message_bytes,
     )
+    board = IdempotentConsumer(
+        BOARD_CONSUMER,
+        context.pool,
+        BoardStore().project,
+        context.dead_letter,
+        ContractSet(ACADEMIES_EVENTS, EVALUATIONS_EVENTS, MEETINGS_EVENTS, SUPPORT_EVENTS),
+        context.settings.max_message_bytes,
+    )
     return [
         ConsumerSpec(consumer, TIMELINE_TOPICS),
+        ConsumerSpec(board, BOARD_TOPICS),
         ConsumerSpec(actions, ACTIONS_TOPICS),
         ConsumerSpec(ledger, LEDGER_TOPICS),
     ]
@@ -88,7 +103,12 @@ def _consumers(context: ServiceContext) -> list[ConsumerSpec]:
 
 SPEC = ServiceSpec(
     name="reporting",
-    schema=[*schema_statements(), *actions_schema_statements(), *ledger_schema_statements()],
+    schema=[
+        *schema_statements(),
+        *actions_schema_statements(),
+        *ledger_schema_statements(),
+        *board_schema_statements(),
+    ],
     grpc_service_names=[SERVICE_NAME],
     registrations=_registrations,
     consumers=_consumers,

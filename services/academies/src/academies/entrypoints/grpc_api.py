@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import grpc
+from chassis import clock
 from chassis.aggregate import EventStore
 from chassis.auth import current_principal
 from chassis.correlation import asking
@@ -65,7 +66,7 @@ class Dependencies:
     urns: UrnClaims
     academies: AcademyList
     submissions: SubmissionIndex
-    today: Callable[[], dt.date] = dt.date.today
+    today: Callable[[], dt.date] = clock.today
 
 
 class AcademiesServicer(academies_pb2_grpc.AcademiesServiceServicer):

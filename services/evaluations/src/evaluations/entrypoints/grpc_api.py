@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import grpc
+from chassis import clock
 from chassis.aggregate import EventStore
 from chassis.auth import Principal, current_principal
 from chassis.correlation import correlation_id_from
@@ -50,7 +51,7 @@ PhaseWrite = Callable[
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return clock.now()
 
 
 @dataclass(frozen=True)

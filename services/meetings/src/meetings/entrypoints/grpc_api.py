@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import grpc
+from chassis import clock
 from chassis.auth import current_principal
 from chassis.correlation import asking
 from chassis.paging import page_request
@@ -26,7 +27,7 @@ Context = grpc.aio.ServicerContext
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return clock.now()
 
 
 @dataclass(frozen=True)

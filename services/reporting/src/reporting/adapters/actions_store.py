@@ -10,13 +10,12 @@ another schema.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Set
 
 import asyncpg
 from chassis.envelope import EventEnvelope
 
-from reporting.adapters.timeline_store import LIVE_SCHEMA
+from reporting.adapters.timeline_store import LIVE_SCHEMA, qualified
 from reporting.domain.actions import Owner, TrackedAction, event_of, evolve
 
 TABLE = "owner_actions"
@@ -50,13 +49,8 @@ def actions_schema_statements(schema: str = LIVE_SCHEMA) -> list[str]:
     ]
 
 
-_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-
-
 def _table(schema: str) -> str:
-    if not _IDENTIFIER.match(schema):
-        raise ValueError(f"not a schema name: {schema!r}")
-    return f"{schema}.{TABLE}"
+    return qualified(schema, TABLE)
 
 
 def _action(row: asyncpg.Record) -> TrackedAction:

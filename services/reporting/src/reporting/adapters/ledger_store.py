@@ -15,23 +15,19 @@ live model is in schema ``public``, a rebuild may write a copy to another.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 
 import asyncpg
 from chassis.envelope import EventEnvelope
 
+from reporting.adapters.timeline_store import LIVE_SCHEMA, qualified
 from reporting.domain.ledger import LedgerEvent, ledger_event
 
-LIVE_SCHEMA = "public"
-_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 TABLE = "ledger_events"
 
 
 def _table(schema: str) -> str:
-    if not _IDENTIFIER.match(schema):
-        raise ValueError(f"not a schema name: {schema!r}")
-    return f"{schema}.{TABLE}"
+    return qualified(schema, TABLE)
 
 
 def schema_statements(schema: str = LIVE_SCHEMA) -> list[str]:

@@ -43,10 +43,16 @@ def schema_statements(schema: str = LIVE_SCHEMA) -> list[str]:
     ]
 
 
-def _table(schema: str) -> str:
+def qualified(schema: str, table: str) -> str:
+    """``schema.table`` for a read model's table; the schema is checked, as it is
+    put into SQL (a rebuild names its own)."""
     if not _IDENTIFIER.match(schema):
         raise ValueError(f"not a schema name: {schema!r}")
-    return f"{schema}.timeline_entries"
+    return f"{schema}.{table}"
+
+
+def _table(schema: str) -> str:
+    return qualified(schema, "timeline_entries")
 
 
 class TimelineStore:

@@ -9,6 +9,7 @@ from collections.abc import Set
 from dataclasses import dataclass
 from typing import Protocol
 
+from chassis import clock
 from chassis.auth import TRUST_WIDE_ROLES, Principal
 from chassis.errors import InvalidArgument
 
@@ -19,7 +20,7 @@ from reporting.entrypoints.access import ACCESS
 
 def today_in_england() -> dt.date:
     """The default as-of date: today where the meetings happen (as meetings has it)."""
-    return dt.datetime.now(ENGLAND).date()
+    return clock.now().astimezone(ENGLAND).date()
 
 
 class ActionsPort(Protocol):

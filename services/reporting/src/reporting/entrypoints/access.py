@@ -40,6 +40,20 @@ ACCESS = AccessTable(
                 Role.HEADTEACHER,
             ],
         ),
+        # The board's report holds no confidential text: finance reads it for the
+        # spend columns; the handler narrows the academies to the caller's reach.
+        "GetBoardReport": allow(
+            "reading the board's RAG report",
+            Scope.TRUST,
+            [
+                Role.TRUSTEE,
+                Role.CHIEF_EXECUTIVE,
+                Role.FINANCE,
+                Role.IMPROVEMENT_LEAD,
+                Role.HEADTEACHER,
+                Role.CHAIR_OF_LGB,
+            ],
+        ),
         "ListOwnerActions": allow(
             "reading actions per owner",
             Scope.TRUST,

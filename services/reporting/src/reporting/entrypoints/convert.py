@@ -9,9 +9,12 @@ from chassis.envelope import Actor
 from trust.reporting.v1 import reporting_pb2 as pb
 
 from reporting.application.actions import ActionsQuery, OwnerActionsReport
+from reporting.application.board_report import BoardQuery
 from reporting.application.timeline import TimelinePage
 from reporting.domain.actions import OwnerActions, TrackedAction
+from reporting.domain.board_report import AcademyReport, BoardReport, Compliance
 from reporting.domain.ledger import Discrepancy, Figures, Ledger, LedgerRow, days_text
+from reporting.domain.rag import Rating
 from reporting.domain.timeline import TimelineEntry
 
 
@@ -121,4 +124,97 @@ def ledger_to_proto(ledger: Ledger) -> pb.Ledger:
         providers=[ledger_row_to_proto(r) for r in ledger.providers],
         totals=figures_to_proto(ledger.totals),
         discrepancies=[discrepancy_to_proto(d) for d in ledger.discrepancies],
+    )
+
+
+# -- the board's report -----------------------------------------------------------------
+
+
+def board_query_from_proto(request: pb.GetBoardReportRequest) -> BoardQuery:
+    return BoardQuery(
+        trust_id=request.trust_id.strip(),
+        academic_year=request.academic_year.strip(),
+        term=request.term.strip(),
+        as_of=request.as_of.strip(),
+        academy_id=request.academy_id.strip(),
+    )
+
+
+def rating_to_proto(rating: Rating) -> pb.Rating:
+    return pb.Rating(
+        dimension=rating.dimension,
+        label=rating.label,
+        colour=rating.colour,
+        reasons=list(rating.reasons),
+        value=rating.value,
+    )
+
+
+def compliance_to_proto(found: Compliance) -> pb.Compliance:
+    return pb.Compliance(
+        meetings_expected=found.meetings_expected,
+        meetings_held=found.meetings_held,
+        papers_due=found.papers_due,
+        papers_on_time=found.papers_on_time,
+        notes_due=found.notes_due,
+        notes_on_time=found.notes_on_time,
+    )
+
+
+def academy_report_to_proto(academy: AcademyReport) -> pb.AcademyReport:
+    return pb.AcademyReport(
+        academy_id=academy.academy_id,
+        name=academy.name,
+        phase=academy.phase,
+        phase_name=academy.phase_name,
+        subject_phases=[
+            pb.SubjectPhase(subject=s, phase=p, phase_name=n) for s, p, n in academy.subject_phases
+        ],
+        ratings=[rating_to_proto(r) for r in academy.ratings],
+        overall=rating_to_proto(academy.overall),
+        change=academy.change,
+        previous_colour=academy.previous_colour,
+        open_actions=academy.open_actions,
+        overdue_actions=academy.overdue_actions,
+        entitlement_days_granted=days_text(academy.entitlement_days_granted),
+        entitlement_days_used=days_text(academy.entitlement_days_used),
+        budget_pence=academy.spend.budget_pence,
+        committed_pence=academy.spend.committed_pence,
+        delivered_pence=academy.spend.delivered_pence,
+        invoiced_pence=academy.spend.invoiced_pence,
+        compliance=compliance_to_proto(academy.compliance),
+        revisions=[
+            pb.Revision(
+                dimension=r.dimension,
+                then_colour=r.then_colour,
+                now_colour=r.now_colour,
+                then_value=r.then_value,
+                now_value=r.now_value,
+            )
+            for r in academy.revisions
+        ],
+    )
+
+
+def board_report_to_proto(report: BoardReport) -> pb.BoardReport:
+    counts: dict[str, int] = {}
+    for academy in report.academies:
+        counts[academy.overall.colour] = counts.get(academy.overall.colour, 0) + 1
+    return pb.BoardReport(
+        trust_id=report.trust_id,
+        trust_name=report.trust_name,
+        academic_year=report.academic_year,
+        term=report.term,
+        as_of=date_to_proto(report.as_of),
+        framework_id=report.framework_id,
+        framework_version=report.framework_version,
+        phase_label=report.phase_label,
+        previous_term=report.previous_term,
+        academies=[academy_report_to_proto(a) for a in report.academies],
+        compliance=compliance_to_proto(report.compliance),
+        overall=[
+            pb.ColourCount(colour=colour, academies=counts[colour])
+            for colour in ("red", "amber", "green", "")
+            if colour in counts
+        ],
     )

@@ -10,12 +10,14 @@ import datetime as dt
 from collections.abc import Callable
 
 import grpc
+from chassis import clock
 from chassis.auth import current_principal
 from chassis.paging import page_request
 from trust.reporting.v1 import reporting_pb2 as pb
 from trust.reporting.v1 import reporting_pb2_grpc
 
 from reporting.application.actions import ActionsPort, list_owner_actions, today_in_england
+from reporting.application.board_report import BoardFacts, get_board_report
 from reporting.application.ledger import LedgerPort, get_ledger
 from reporting.application.timeline import TIMELINE_KEY, TimelinePort, academy_timeline
 from reporting.entrypoints import convert
@@ -28,12 +30,16 @@ class ReportingServicer(reporting_pb2_grpc.ReportingServiceServicer):
         *,
         actions: ActionsPort,
         ledger: LedgerPort,
+        board: BoardFacts,
         today: Callable[[], dt.date] = today_in_england,
+        now: Callable[[], dt.datetime] = clock.now,
     ) -> None:
         self._timeline = timeline
         self._actions = actions
         self._ledger = ledger
+        self._board = board
         self._today = today
+        self._now = now
 
     async def GetAcademyTimeline(
         self, request: pb.GetAcademyTimelineRequest, context: grpc.aio.ServicerContext
@@ -63,13 +69,25 @@ class ReportingServicer(reporting_pb2_grpc.ReportingServiceServicer):
         )
         return convert.ledger_to_proto(found)
 
+    async def GetBoardReport(
+        self, request: pb.GetBoardReportRequest, context: grpc.aio.ServicerContext
+    ) -> pb.BoardReport:
+        report = await get_board_report(
+            self._board,
+            self._ledger,
+            current_principal(),
+            convert.board_query_from_proto(request),
+            self._now(),
+        )
+        return convert.board_report_to_proto(report)
+
 
 def registration(
-    timeline: TimelinePort, *, actions: ActionsPort, ledger: LedgerPort
+    timeline: TimelinePort, *, actions: ActionsPort, ledger: LedgerPort, board: BoardFacts
 ) -> Callable[[grpc.aio.Server], None]:
     def register(server: grpc.aio.Server) -> None:
         reporting_pb2_grpc.add_ReportingServiceServicer_to_server(
-            ReportingServicer(timeline, actions=actions, ledger=ledger), server
+            ReportingServicer(timeline, actions=actions, ledger=ledger, board=board), server
         )
 
     return register

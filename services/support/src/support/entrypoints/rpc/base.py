@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import grpc
+from chassis import clock
 
 from support.application.ports import Ports
 from support.domain.values import local_day
@@ -16,7 +17,7 @@ Context = grpc.aio.ServicerContext
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return clock.now()
 
 
 @dataclass(frozen=True)

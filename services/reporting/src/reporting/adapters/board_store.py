@@ -1,0 +1,126 @@
+"""The board's facts in PostgreSQL: every version of every fact, with when it
+became known (domain/board_facts.py says why versions).
+
+The projection runs in the consumer's transaction: for each fact an event
+changes, it reads the fact's latest version, evolves it (pure) and appends the
+next. The idempotent consumer applies an event once; a rebuild writes a copy to
+another schema. Reading "as at" a time is one query: the latest version of each
+fact known by then (DISTINCT ON over the index below).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+
+import asyncpg
+from chassis.envelope import EventEnvelope
+
+from reporting.adapters.timeline_store import LIVE_SCHEMA, qualified
+from reporting.domain.board_facts import Fact, fact_changes
+
+TABLE = "board_facts"
+
+
+def board_schema_statements(schema: str = LIVE_SCHEMA) -> list[str]:
+    table = qualified(schema, TABLE)
+    return [
+        f"CREATE SCHEMA IF NOT EXISTS {schema}",
+        f"""
+        CREATE TABLE IF NOT EXISTS {table} (
+            position      bigserial PRIMARY KEY,
+            trust_id      text NOT NULL,
+            academy_id    text NOT NULL,
+            academic_year text NOT NULL,
+            kind          text NOT NULL,
+            key           text NOT NULL,
+            known_at      timestamptz NOT NULL,
+            event_id      uuid NOT NULL,
+            value         jsonb NOT NULL
+        )
+        """,
+        f"CREATE INDEX IF NOT EXISTS board_facts_latest ON {table} "
+        "(trust_id, academy_id, kind, key, position DESC)",
+    ]
+
+
+def _fact(row: asyncpg.Record) -> Fact:
+    return Fact(
+        row["academy_id"], row["academic_year"], row["kind"], row["key"], json.loads(row["value"])
+    )
+
+
+class BoardStore:
+    def __init__(self, schema: str = LIVE_SCHEMA) -> None:
+        self.schema = schema
+        self.table = qualified(schema, TABLE)
+
+    async def project(self, conn: asyncpg.Connection, envelope: EventEnvelope) -> None:
+        trust_id = str(envelope.payload.get("trust_id") or "")
+        for change in fact_changes(envelope):
+            previous = await conn.fetchrow(
+                f"SELECT academic_year, value FROM {self.table} "
+                "WHERE trust_id = $1 AND academy_id = $2 AND kind = $3 AND key = $4 "
+                "ORDER BY position DESC LIMIT 1",
+                trust_id,
+                change.academy_id,
+                change.kind,
+                change.key,
+            )
+            before = json.loads(previous["value"]) if previous else None
+            year = change.academic_year
+            if year is None:  # a later event about the fact: its year stays
+                year = previous["academic_year"] if previous else ""
+            await conn.execute(
+                f"INSERT INTO {self.table} (trust_id, academy_id, academic_year, kind, key, "
+                "known_at, event_id, value) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)",
+                trust_id,
+                change.academy_id,
+                year,
+                change.kind,
+                change.key,
+                envelope.occurred_at,
+                envelope.event_id,
+                json.dumps(change.evolve(before), default=str),
+            )
+
+    async def facts(
+        self,
+        conn: asyncpg.Connection,
+        trust_id: str,
+        years: Sequence[str],
+        known_by: dt.datetime,
+    ) -> list[Fact]:
+        """The trust's facts of these academic years (and timeless ones), each as
+        its latest version known by ``known_by``."""
+        rows = await conn.fetch(
+            f"SELECT DISTINCT ON (academy_id, kind, key) academy_id, academic_year, kind, "
+            f"key, value FROM {self.table} "
+            "WHERE trust_id = $1 AND known_at <= $2 AND academic_year = ANY($3::text[]) "
+            "ORDER BY academy_id, kind, key, position DESC",
+            trust_id,
+            known_by,
+            ["", *years],
+        )
+        return [_fact(row) for row in rows]
+
+    async def all_versions(self, conn: asyncpg.Connection) -> list[tuple[object, ...]]:
+        """Every version, position aside: a rebuild's copy equals the live one."""
+        rows = await conn.fetch(
+            f"SELECT trust_id, academy_id, academic_year, kind, key, known_at, event_id, "
+            f"value::text FROM {self.table} ORDER BY trust_id, academy_id, kind, key, position"
+        )
+        return [tuple(row.values()) for row in rows]
+
+
+class PostgresBoard:
+    """The board facts port (application.board_report.BoardFacts) on the live model."""
+
+    def __init__(self, pool: asyncpg.Pool, store: BoardStore) -> None:
+        self._pool = pool
+        self._store = store
+
+    async def facts(self, trust_id: str, years: Sequence[str], known_by: dt.datetime) -> list[Fact]:
+        async with self._pool.acquire() as conn:
+            return await self._store.facts(conn, trust_id, years, known_by)

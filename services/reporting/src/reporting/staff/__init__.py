@@ -1,0 +1,1 @@
+"""The staff tool's files: the board pack, the finance export."""
