@@ -14,10 +14,10 @@ from chassis.auth import Role, TokenService
 DEMO_ROLES = [r for r in Role if r is not Role.SERVICE]
 
 
-def test_demo_once_plays_the_scenario_and_exits_cleanly():
+def test_demo_once_plays_the_scenario_and_exits_cleanly(tmp_path):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     result = subprocess.run(
-        [sys.executable, "-m", "trust_local.cli", "demo", "--once"],
+        [sys.executable, "-m", "trust_local.cli", "demo", "--once", "--out", str(tmp_path)],
         capture_output=True,
         text=True,
         timeout=240,
@@ -74,6 +74,14 @@ def test_demo_once_plays_the_scenario_and_exits_cleanly():
     assert "acting for Heron Primary Academy" in out
     assert "the board's inbox: Heron Primary Academy -> " in out
     assert "areas apply to Heron" in out
+    # The board's report, then the files the staff tool makes, where the demo says.
+    assert re.search(r"15\. The board's RAG report, \w+ \d{4}/\d{2}, as at today", out)
+    assert re.search(r"Heron Primary Academy +overall (red|amber|green)", out)
+    pack = re.search(r"board pack: (\S+\.html)\n +(\S+\.pdf)", out)
+    assert pack and all(os.path.getsize(p) > 10_000 for p in pack.groups())
+    exports = re.findall(r"finance export: (\S+)", out)
+    assert sorted(p.rsplit(".", 1)[1] for p in exports) == ["csv", "csv", "xlsx"]
+    assert all(p.startswith(str(tmp_path)) for p in [*pack.groups(), *exports])
     # The run's secret, and a token per role signed with it: anyone may act as anyone.
     secret = re.search(r"token secret .*:\n  (\S+)", out).group(1)
     tokens = TokenService(secret)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import pathlib
 import signal
 import sys
 
@@ -91,7 +92,9 @@ async def _serve_until_interrupted() -> None:
     await stop.wait()
 
 
-async def _demo(once: bool, framework: str, serve_only: bool = False) -> int:
+async def _demo(
+    once: bool, framework: str, serve_only: bool = False, out: pathlib.Path | None = None
+) -> int:
     print("Starting PostgreSQL, the Kafka broker and the services ...", flush=True)
     platform = await asyncio.to_thread(start_platform)
     clients = PlatformClients(
@@ -109,7 +112,7 @@ async def _demo(once: bool, framework: str, serve_only: bool = False) -> int:
                 f"({TOKEN_HOURS} hours):\n  {token}"
             )
         else:
-            result = await run_demo(clients, framework=framework)
+            result = await run_demo(clients, framework=framework, out=out)
             _print_addresses(platform)
             _print_secret(platform)
             _print_role_tokens(clients, result)
@@ -142,10 +145,16 @@ def main(argv: list[str] | None = None) -> int:
         choices=sorted(presets()),
         help=f"the demo trust's framework preset (default {DEFAULT_FRAMEWORK})",
     )
+    demo.add_argument(
+        "--out",
+        type=pathlib.Path,
+        default=pathlib.Path("demo-output"),
+        help="where the board pack and the finance export are written (default ./demo-output)",
+    )
     args = parser.parse_args(argv)
     if args.command == "demo":
         with contextlib.suppress(KeyboardInterrupt):
-            return asyncio.run(_demo(args.once, args.framework, args.serve_only))
+            return asyncio.run(_demo(args.once, args.framework, args.serve_only, args.out))
     return 1
 
 

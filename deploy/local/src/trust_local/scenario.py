@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import pathlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ from trust.meetings.v1 import meetings_pb2 as mpb
 from trust.reporting.v1 import reporting_pb2
 
 from trust_local.clients import Caller, PlatformClients, eventually
+from trust_local.demo_board import show_board
 from trust_local.demo_meetings import AID_TRUST, show_aim_cycle, show_note_of_visit
 from trust_local.demo_support import SupportShown, show_support
 
@@ -44,6 +46,8 @@ class DemoResult:
     aim: mpb.Meeting | None = None
     note_of_visit: mpb.NotesStatus | None = None
     support: SupportShown | None = None
+    board: reporting_pb2.BoardReport | None = None
+    files: list[pathlib.Path] = field(default_factory=list)
 
 
 async def _expect_refusal(
@@ -65,7 +69,10 @@ async def run_demo(
     clients: PlatformClients,
     say: Callable[[str], None] = print,
     framework: str = DEFAULT_FRAMEWORK,
+    out: pathlib.Path | None = None,
 ) -> DemoResult:
+    """Plays the demo; the board pack and the finance export go to ``out``
+    (default: ./demo-output)."""
     result = DemoResult()
     ceo = clients.caller("ceo@demo-trust.org", Role.CHIEF_EXECUTIVE, TRUST_ID)
     academies = clients.academies
@@ -420,6 +427,9 @@ async def run_demo(
         if hasattr(clients, "support"):
             result.support = await show_support(
                 clients, say, AID_TRUST, result.aim.academy_id, today
+            )
+            result.board, result.files = await show_board(
+                clients, say, TRUST_ID, AID_TRUST, today, out or pathlib.Path("demo-output")
             )
     return result
 

@@ -128,7 +128,9 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
         max_request_size=settings.max_message_bytes + 64 * 1024,
     )
     adopt_library_loggers()
-    context = ServiceContext(settings, pool, store, tokens, FastStreamDeadLetter(broker, settings.max_message_bytes))
+    context = ServiceContext(
+        settings, pool, store, tokens, FastStreamDeadLetter(broker, settings.max_message_bytes)
+    )
     consumer_specs = list(spec.consumers(context))
     for consumer_spec in consumer_specs:
         subscribe_idempotent(

@@ -22,6 +22,7 @@ from typing import Any
 
 from chassis.envelope import EventEnvelope
 from contracts.money import days, days_text
+from contracts.values import academic_year_of
 
 Value = dict[str, Any]
 
@@ -56,12 +57,6 @@ class Fact:
     kind: str
     key: str
     value: Mapping[str, Any]
-
-
-def academic_year_of(day: dt.date) -> str:
-    """The English academic year (September to August) a day falls in: 2026/27."""
-    start = day.year if day.month >= 9 else day.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
 
 
 def _set(value: Value) -> Callable[[Value | None], Value]:
