@@ -13,9 +13,9 @@ from typing import Any
 
 from academies.application.ports import Slot, academy_key
 from academies.application.streams import AcademyRecord
-from academies.domain.returns import SubmittedReturn
 from chassis.paging import PageRequest
 from contracts.academies.v1 import DataSubmitted
+from trust_frameworks.returns import SubmittedReturn
 
 
 class FakeUrnClaims:

@@ -15,7 +15,6 @@ from academies.application.streams import (
 )
 from academies.application.submissions import ReturnsStatus
 from academies.domain.academy import AcademyState, ChangeAcademyDetails, RecordAcademyLeft
-from academies.domain.returns import DueReturn, ReturnStatus
 from academies.domain.submission import Revision, SubmissionState
 from academies.domain.trust import TrustState
 from academies.entrypoints.convert import records, register, values
@@ -28,6 +27,7 @@ from contracts.academies.v1 import (
     SelfEvaluationSubmitted,
 )
 from trust.academies.v1 import academies_pb2 as pb
+from trust_frameworks.returns import DueReturn, ReturnStatus
 
 from .builders import (
     HEAD,

@@ -9,7 +9,6 @@ import pytest
 from academies.application import register, submissions
 from academies.application.ports import SLOT_KEY
 from academies.domain.academy import RecordAcademyLeft
-from academies.domain.returns import ReturnStatus
 from chassis.errors import (
     AlreadyExists,
     FailedPrecondition,
@@ -19,6 +18,7 @@ from chassis.errors import (
 )
 from chassis.paging import PageRequest, page_request
 from contracts.academies.v1 import DataValues, Period
+from trust_frameworks.returns import ReturnStatus
 
 from .builders import CEO, HEAD, LEAD, OTHER_HEAD, TRUSTEE, World, cause, correct, submit
 

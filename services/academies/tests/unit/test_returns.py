@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from academies.domain.returns import ReturnStatus, SubmittedReturn, returns_due
 from trust_frameworks.loader import presets
+from trust_frameworks.returns import ReturnStatus, SubmittedReturn, returns_due
 
 FOCUS = presets()[
     "seed-004-focus"

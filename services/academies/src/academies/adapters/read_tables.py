@@ -12,11 +12,11 @@ import asyncpg
 from chassis.aggregate import Session
 from chassis.paging import PageRequest
 from contracts.academies.v1 import DataSubmitted
+from trust_frameworks.returns import SubmittedReturn
 
 from academies.application.ports import Slot
 from academies.application.streams import AcademyRecord
 from academies.domain.academy import AcademyState
-from academies.domain.returns import SubmittedReturn
 
 SCHEMA = [
     """

@@ -17,9 +17,9 @@ from chassis.aggregate import Session
 from chassis.paging import PageRequest
 from contracts.academies.v1 import DataSubmitted
 from contracts.values import TERMS
+from trust_frameworks.returns import SubmittedReturn
 
 from academies.application.streams import AcademyRecord
-from academies.domain.returns import SubmittedReturn
 
 
 class UrnClaims(Protocol):

@@ -19,6 +19,7 @@ from chassis.ids import client_or_new_id
 from chassis.paging import PageRequest
 from contracts.academies.v1 import DataSubmitted
 from contracts.base import EventPayload
+from trust_frameworks.returns import DueReturn, returns_due
 
 from academies.application.access import ACCESS
 from academies.application.ports import SubmissionIndex
@@ -27,7 +28,6 @@ from academies.application.streams import ACADEMY, SUBMISSION
 from academies.application.trust import framework_in_force
 from academies.domain import submission as submission_rules
 from academies.domain.academy import AcademyState
-from academies.domain.returns import DueReturn, returns_due
 from academies.domain.submission import CorrectSubmission, SubmissionState, SubmitData
 
 SUBMIT = ACCESS.rule("SubmitData")

@@ -22,6 +22,7 @@ from typing import Any
 
 from contracts.money import days
 from trust_frameworks.model import Framework
+from trust_frameworks.returns import ReturnStatus, SubmittedReturn, returns_due
 
 from reporting.domain import board_facts as kinds
 from reporting.domain.board_facts import Fact
@@ -267,42 +268,48 @@ def _data_ratings(framework: Framework, returns: Sequence[Mapping[str, Any]]) ->
 
 
 def _late_returns(
-    framework: Framework, returns: Sequence[Mapping[str, Any]], year: str, term: str, as_of: dt.date
+    framework: Framework,
+    returns: Sequence[Mapping[str, Any]],
+    joined: Mapping[str, Any],
+    year: str,
+    term: str,
+    as_of: dt.date,
 ) -> list[str]:
-    """Each return the framework asks for, due by the date in the year up to the
-    term, that came late or has not come."""
+    """Each return the framework's data-drop calendar asks for in the year up to
+    the term that came late or, due by the date, has not come (the calendar's
+    own reading: trust_frameworks.returns, as academies applies it)."""
+    year_end = dt.date(year_start(year) + 1, 8, 31)
+    submitted = [
+        SubmittedReturn(
+            r["return_type"],
+            r["academic_year"],
+            r["term"],
+            r["half_term"],
+            dt.date.fromisoformat(r["submitted_on"]),
+        )
+        for r in returns
+    ]
+    left = joined.get("left_on")
+    due = returns_due(
+        framework,
+        min(as_of, year_end),
+        dt.date.fromisoformat(str(joined.get("joined_on") or "1900-01-01")),
+        dt.date.fromisoformat(left) if left else None,
+        submitted,
+    )
     late = []
-    start = year_start(year)
-    calendar = framework.term_calendar
-    for drop in framework.data_drops:
-        periods: list[tuple[str, int, dt.date]] = []
-        for t in TERMS[: TERMS.index(term) + 1]:
-            if drop.cadence == "termly":
-                periods.append((t, 0, calendar.half_term_end(start, t, 2)))
-            elif drop.cadence == "half_termly":
-                periods += [(t, h, calendar.half_term_end(start, t, h)) for h in (1, 2)]
-        if drop.cadence == "annual" and term == "summer":
-            periods.append(("summer", 0, calendar.half_term_end(start, "summer", 2)))
-        for t, half, ends in periods:
-            due = ends + dt.timedelta(days=drop.due_days_after_period_end)
-            if due >= as_of:
-                continue
-            name = f"{_RETURN_NAMES[drop.return_type]} for {t} {year}"
-            came = [
-                r
-                for r in returns
-                if r["return_type"] == drop.return_type
-                and r["academic_year"] == year
-                and (drop.cadence == "annual" or r["term"] == t)
-                and (drop.cadence != "half_termly" or r["half_term"] in (half, 0))
-                and dt.date.fromisoformat(r["submitted_on"]) <= as_of
-            ]
-            if not came:
-                late.append(f"{name} due {due}: not returned")
-                continue
-            first = min(dt.date.fromisoformat(r["submitted_on"]) for r in came)
-            if first > due:
-                late.append(f"{name} due {due}: returned {first}, {(first - due).days} days late")
+    for found in due:
+        if TERMS.index(found.term) > TERMS.index(term):
+            continue
+        half = f" (half-term {found.half_term})" if found.half_term else ""
+        name = f"{_RETURN_NAMES[found.return_type]} for {found.term} {year}{half}"
+        if found.status is ReturnStatus.MISSING:
+            late.append(f"{name} due {found.due_on}: not returned")
+        elif found.status is ReturnStatus.LATE and found.submitted_on is not None:
+            days_late = (found.submitted_on - found.due_on).days
+            late.append(
+                f"{name} due {found.due_on}: returned {found.submitted_on}, {days_late} days late"
+            )
     return late
 
 
@@ -410,7 +417,7 @@ def academy_report(
         ),
         *_data_ratings(framework, returns),
         actions_rating(framework, overdue, oldest),
-        returns_rating(framework, _late_returns(framework, returns, year, term, as_of)),
+        returns_rating(framework, _late_returns(framework, returns, details, year, term, as_of)),
     ]
     entitlement = next(
         (f.value for f in academy.of(kinds.ENTITLEMENT) if f.academic_year == year), {}

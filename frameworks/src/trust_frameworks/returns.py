@@ -1,6 +1,8 @@
 """The data-drop calendar applied: which returns are due, on time, late or missing.
 
-Pure: given a framework, an academy's dates and its submissions, and a date.
+The framework's rule, read the same way by academies (GetReturnsStatus) and
+reporting (the board's "returns" line). Pure: given a framework, an academy's
+dates and its submissions, and a date.
 Lateness is judged by the original submission: a correction after the
 deadline does not make an on-time return late.
 """
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from contracts.values import TERMS, academic_year_of, academic_year_start
+
 from trust_frameworks.model import DataDrop, Framework
 
 
