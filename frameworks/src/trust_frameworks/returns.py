@@ -63,8 +63,12 @@ def returns_due(
 ) -> list[DueReturn]:
     label = academic_year_of(as_of)
     start = academic_year_start(label)
+    # As of a date, only what had been sent by then: a return sent later is
+    # missing (or not yet due) on that date, not late.
     by_slot = {
-        (s.return_type, s.academic_year, s.term, s.half_term): s.submitted_on for s in submitted
+        (s.return_type, s.academic_year, s.term, s.half_term): s.submitted_on
+        for s in submitted
+        if s.submitted_on <= as_of
     }
     result = []
     for drop in framework.data_drops:

@@ -24,6 +24,8 @@ from chassis.envelope import EventEnvelope
 from contracts.money import days, days_text
 from contracts.values import academic_year_of
 
+from reporting.domain.timeline import ENGLAND
+
 Value = dict[str, Any]
 
 TRUST = "trust"
@@ -68,7 +70,8 @@ def _merge(changes: Value) -> Callable[[Value | None], Value]:
 
 
 def _day(envelope: EventEnvelope) -> str:
-    return envelope.occurred_at.date().isoformat()
+    """The day an event happened in England, where the report's dates are read."""
+    return envelope.occurred_at.astimezone(ENGLAND).date().isoformat()
 
 
 def _academy_registered(p: Mapping[str, Any], e: EventEnvelope) -> list[FactChange]:
@@ -150,12 +153,15 @@ def _judged(p: Mapping[str, Any], e: EventEnvelope) -> list[FactChange]:
 
 
 def _phase_changed(p: Mapping[str, Any], e: EventEnvelope) -> list[FactChange]:
-    value = {
-        "phase": p["new_phase"],
-        "since": _day(e),
-        "framework_version": p.get("framework_version"),
-    }
-    return [FactChange(p["academy_id"], "", PHASE, p.get("subject") or "", _set(value))]
+    change = {"phase": p["new_phase"], "since": _day(e)}
+
+    def evolve(previous: Value | None) -> Value:
+        # The history too: a report as at a date takes the phase in force then,
+        # even when a later decision is already known.
+        history = [*(previous or {}).get("history", []), change]
+        return {**change, "framework_version": p.get("framework_version"), "history": history}
+
+    return [FactChange(p["academy_id"], "", PHASE, p.get("subject") or "", evolve)]
 
 
 def _intervention_started(p: Mapping[str, Any], _e: EventEnvelope) -> list[FactChange]:
@@ -253,7 +259,8 @@ def _action_carried(p: Mapping[str, Any], _e: EventEnvelope) -> list[FactChange]
 
 def _entitlement(p: Mapping[str, Any], _e: EventEnvelope) -> list[FactChange]:
     total = {"total_days": p["total_days"]}
-    return [FactChange(p["academy_id"], p["academic_year"], ENTITLEMENT, "", _merge(total))]
+    year = p["academic_year"]  # a fact per year: a new year starts with no days used
+    return [FactChange(p["academy_id"], year, ENTITLEMENT, year, _merge(total))]
 
 
 def _entitlement_used(p: Mapping[str, Any], _e: EventEnvelope) -> list[FactChange]:
@@ -263,7 +270,8 @@ def _entitlement_used(p: Mapping[str, Any], _e: EventEnvelope) -> list[FactChang
         value["used_days"] = days_text(used)
         return value
 
-    return [FactChange(p["academy_id"], p["academic_year"], ENTITLEMENT, "", evolve)]
+    year = p["academic_year"]
+    return [FactChange(p["academy_id"], year, ENTITLEMENT, year, evolve)]
 
 
 _CHANGES: dict[str, Callable[[Mapping[str, Any], EventEnvelope], list[FactChange]]] = {

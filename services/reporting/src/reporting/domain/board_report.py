@@ -363,29 +363,44 @@ def _compliance(
     return Compliance(expected, held, papers_due, papers_on_time, notes_due, notes_on_time)
 
 
+def _in_force(phase: Mapping[str, Any], day: str) -> Mapping[str, Any] | None:
+    """The phase decided by the day (its history, oldest first)."""
+    history = phase.get("history") or [phase]
+    return next((h for h in reversed(history) if h["since"] <= day), None)
+
+
 def _phases(
-    framework: Framework, academy: _Academy
+    framework: Framework, academy: _Academy, as_of: dt.date
 ) -> tuple[str, str, str | None, tuple[tuple[str, str, str], ...]]:
     def name(phase: str) -> str:
         found = framework.phase(phase)
         return found.name if found else phase
 
-    whole = academy.one(kinds.PHASE)
+    day = as_of.isoformat()
+    decided = {f.key: _in_force(f.value, day) for f in academy.of(kinds.PHASE)}
     subjects = tuple(
-        sorted(
-            (f.key, f.value["phase"], name(f.value["phase"]))
-            for f in academy.of(kinds.PHASE)
-            if f.key
-        )
+        sorted((key, h["phase"], name(h["phase"])) for key, h in decided.items() if key and h)
     )
+    whole = decided.get("")
     if whole:
         return whole["phase"], name(whole["phase"]), whole["since"], subjects
     if subjects:  # phased per subject only: the academy reads as its worst subject
         colours = framework.rag.phase_colours
         worst = max(subjects, key=lambda s: severity(colours.get(s[1], NOT_RATED)))
-        since = next(f.value["since"] for f in academy.of(kinds.PHASE) if f.key == worst[0])
-        return worst[1], worst[2], since, subjects
+        since = decided[worst[0]]
+        return worst[1], worst[2], since["since"] if since else None, subjects
     return "", "", None, subjects
+
+
+def _intervening(intervention: Mapping[str, Any] | None, as_of: dt.date) -> str | None:
+    """When the formal intervention open on the day started (None: none open)."""
+    if not intervention:
+        return None
+    day = as_of.isoformat()
+    ended = intervention.get("ended_on")
+    if intervention["started_on"] <= day and (ended is None or ended > day):
+        return str(intervention["started_on"])
+    return None
 
 
 def academy_report(
@@ -397,11 +412,15 @@ def academy_report(
     spend: Spend,
 ) -> AcademyReport:
     details = academy.one(kinds.ACADEMY) or {}
-    phase, phase_name, since, subjects = _phases(framework, academy)
-    intervention = academy.one(kinds.INTERVENTION)
-    intervening = intervention["started_on"] if intervention and intervention["open"] else None
+    phase, phase_name, since, subjects = _phases(framework, academy, as_of)
+    intervening = _intervening(academy.one(kinds.INTERVENTION), as_of)
     inspections = sorted(
-        (f.value for f in academy.of(kinds.INSPECTION)), key=lambda v: v["inspection_date"]
+        (
+            f.value
+            for f in academy.of(kinds.INSPECTION)
+            if f.value["inspection_date"] <= as_of.isoformat()
+        ),
+        key=lambda v: v["inspection_date"],
     )
     last = inspections[-1] if inspections else None
     returns = _returns(academy, year, term)
