@@ -11,7 +11,6 @@ fact known by then (DISTINCT ON over the index below).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 
 import asyncpg
@@ -42,12 +41,13 @@ def board_schema_statements(schema: str = LIVE_SCHEMA) -> list[str]:
         """,
         f"CREATE INDEX IF NOT EXISTS board_facts_latest ON {table} "
         "(trust_id, academy_id, kind, key, position DESC)",
+        f"CREATE UNIQUE INDEX IF NOT EXISTS board_facts_once ON {table} (event_id, kind, key)",
     ]
 
 
 def _fact(row: asyncpg.Record) -> Fact:
     return Fact(
-        row["academy_id"], row["academic_year"], row["kind"], row["key"], json.loads(row["value"])
+        row["academy_id"], row["academic_year"], row["kind"], row["key"], row["value"]
     )
 
 
@@ -68,13 +68,16 @@ class BoardStore:
                 change.kind,
                 change.key,
             )
-            before = json.loads(previous["value"]) if previous else None
+            before = previous["value"] if previous else None
             year = change.academic_year
             if year is None:  # a later event about the fact: its year stays
                 year = previous["academic_year"] if previous else ""
             await conn.execute(
                 f"INSERT INTO {self.table} (trust_id, academy_id, academic_year, kind, key, "
-                "known_at, event_id, value) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)",
+                "known_at, event_id, value) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) "
+                # An event applied again (an in-place rebuild racing the live
+                # consumer) adds no second version.
+                "ON CONFLICT (event_id, kind, key) DO NOTHING",
                 trust_id,
                 change.academy_id,
                 year,
@@ -82,7 +85,7 @@ class BoardStore:
                 change.key,
                 envelope.occurred_at,
                 envelope.event_id,
-                json.dumps(change.evolve(before), default=str),
+                change.evolve(before),  # the pool's codec writes it as a JSON object
             )
 
     async def facts(

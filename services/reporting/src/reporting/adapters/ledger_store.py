@@ -14,7 +14,6 @@ live model is in schema ``public``, a rebuild may write a copy to another.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 import asyncpg
@@ -53,7 +52,6 @@ def schema_statements(schema: str = LIVE_SCHEMA) -> list[str]:
 
 def _event(row: asyncpg.Record) -> LedgerEvent:
     values = dict(row.items())
-    values["payload"] = json.loads(values["payload"])
     return LedgerEvent(**values)
 
 
@@ -78,7 +76,7 @@ class LedgerStore:
             event.source_service,
             event.global_position,
             event.occurred_at,
-            json.dumps(dict(event.payload), default=str),
+            dict(event.payload),  # the pool's codec writes it as a JSON object
         )
 
     async def events(
