@@ -15,18 +15,13 @@ from collections.abc import Callable
 
 from chassis.auth import Role
 from contracts.money import pounds
-from contracts.values import academic_year_of
+from contracts.values import academic_year_of, term_of
 from reporting.entrypoints.staff_tool import make_board_pack, make_finance_export
 from trust.reporting.v1 import reporting_pb2 as rpb
 
 from trust_local.clients import PlatformClients, eventually
 
 Say = Callable[[str], None]
-TERM_BY_MONTH = {9: "autumn", 10: "autumn", 11: "autumn", 12: "autumn", 1: "spring", 2: "spring"}
-
-
-def term_of(day: dt.date) -> str:
-    return TERM_BY_MONTH.get(day.month, "spring" if day.month == 3 else "summer")
 
 
 async def show_board(

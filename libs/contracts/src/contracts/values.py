@@ -39,6 +39,16 @@ def academic_year_of(day: dt.date) -> str:
     return f"{start}/{(start + 1) % 100:02d}"
 
 
+def term_of(day: dt.date) -> str:
+    """The term a day falls in, by month: autumn September-December, spring
+    January-March, summer April-August (holidays with the term before them)."""
+    if day.month >= 9:
+        return "autumn"
+    if day.month <= 3:
+        return "spring"
+    return "summer"
+
+
 def academic_year_bounds(academic_year: str) -> tuple[dt.date, dt.date]:
     """First and last day: 1 September to 31 August."""
     start = academic_year_start(academic_year)

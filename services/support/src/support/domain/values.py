@@ -20,7 +20,7 @@ from chassis.ids import require_id
 from contracts import limits
 from contracts.money import HUNDREDTH, cost, days, days_text, pounds
 from contracts.rules import NEED_AREAS, PENCE_MAX
-from contracts.values import academic_year_bounds, academic_year_of
+from contracts.values import academic_year_bounds, academic_year_of, term_of
 
 __all__ = [
     "DAYS_MAX",
@@ -88,16 +88,6 @@ def require_pence(value: int, field: str, positive: bool = False) -> int:
     if value > PENCE_MAX:
         raise InvalidArgument(f"{field} must be at most {PENCE_MAX} pence, got {value}")
     return value
-
-
-def term_of(day: dt.date) -> str:
-    """The term a day falls in: autumn September-December, spring January-March,
-    summer April-August (a provider's capacity is counted per term)."""
-    if day.month >= 9:
-        return "autumn"
-    if day.month <= 3:
-        return "spring"
-    return "summer"
 
 
 def term_label(day: dt.date) -> str:
