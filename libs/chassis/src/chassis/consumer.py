@@ -128,6 +128,9 @@ class ContractSet:
                 f"(known versions: {', '.join(map(str, known))})"
             )
         payload = model.model_validate(envelope.payload).model_dump(mode="json")
+        if payload == envelope.payload:
+            # Already canonical, as its producer publishes it: no copy to make.
+            return envelope
         return envelope.model_copy(update={"payload": payload})
 
 

@@ -58,12 +58,27 @@ class EventFeedServicer(feed_pb2_grpc.EventFeedServicer):
             if remaining is not None:
                 remaining -= len(events)
 
+    async def GetHead(
+        self, request: feed_pb2.GetHeadRequest, context: grpc.aio.ServicerContext
+    ) -> feed_pb2.FeedHead:
+        current_principal().require_role(FEED_READER_ROLES, "reading the event feed")
+        return feed_pb2.FeedHead(head_position=await self._store.head_position())
+
 
 def add_feed_servicer(store: PostgresEventStore) -> Callable[[grpc.aio.Server], None]:
     def register(server: grpc.aio.Server) -> None:
         feed_pb2_grpc.add_EventFeedServicer_to_server(EventFeedServicer(store), server)
 
     return register
+
+
+async def read_head(channel: grpc.aio.Channel, token: str) -> int:
+    """The feed's last global position now."""
+    stub = feed_pb2_grpc.EventFeedStub(channel)
+    head = await stub.GetHead(
+        feed_pb2.GetHeadRequest(), metadata=(("authorization", f"Bearer {token}"),)
+    )
+    return int(head.head_position)
 
 
 async def read_feed(

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, ForwardRef, Literal, get_args, get_origin
 
 from pydantic import BaseModel, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
@@ -67,22 +67,62 @@ def _nested(value: Any, where: str) -> Iterator[tuple[BaseModel, str]]:
             yield from _nested(item, f"{where}.{key}")
 
 
+def _may_hold_models(annotation: Any) -> bool:
+    """Whether a field of this type can hold a model (Any and unresolved names: yes)."""
+    if annotation is Any or isinstance(annotation, str | ForwardRef):
+        return True
+    if get_origin(annotation) is Literal:
+        return False
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_may_hold_models(arg) for arg in get_args(annotation) if arg is not None)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What checking a model class takes: its fields with rules, and those that may
+    hold value objects. Worked out once per class: walking every field of every
+    payload on each validation cost consumers more than pydantic's own checks."""
+
+    checked: tuple[tuple[str, tuple[CheckedInEvent, ...]], ...]
+    nested: tuple[str, ...]
+
+
+_plans: dict[type[BaseModel], _Plan] = {}
+
+
+def _plan(model_class: type[BaseModel]) -> _Plan:
+    plan = _plans.get(model_class)
+    if plan is None:
+        fields = model_class.model_fields.items()
+        plan = _plans[model_class] = _Plan(
+            checked=tuple(
+                (name, rules)
+                for name, info in fields
+                if (rules := tuple(r for r in info.metadata if isinstance(r, CheckedInEvent)))
+            ),
+            nested=tuple(name for name, info in fields if _may_hold_models(info.annotation)),
+        )
+    return plan
+
+
 def check_values_in(model: BaseModel) -> None:
     """Raise ValueError if a value object in ``model`` breaks a CheckedInEvent rule."""
     pending = [(model, "")]
     while pending:
         current, where = pending.pop()
-        for name, info in type(current).model_fields.items():
+        plan = _plan(type(current))
+        for name, rules in plan.checked:
             value = getattr(current, name)
-            path = f"{where}.{name}" if where else name
-            for rule in info.metadata:
-                if isinstance(rule, CheckedInEvent):
-                    try:
-                        rule.adapter.validate_python(value, strict=False)
-                    except PydanticValidationError as error:
-                        first = error.errors(include_url=False)[0]
-                        raise ValueError(f"{path}: {first['msg']} (got {value!r})") from None
-            pending.extend(_nested(value, path))
+            for rule in rules:
+                try:
+                    rule.adapter.validate_python(value, strict=False)
+                except PydanticValidationError as error:
+                    first = error.errors(include_url=False)[0]
+                    path = f"{where}.{name}" if where else name
+                    raise ValueError(f"{path}: {first['msg']} (got {value!r})") from None
+        for name in plan.nested:
+            pending.extend(_nested(getattr(current, name), f"{where}.{name}" if where else name))
 
 
 # -- the rules ------------------------------------------------------------------

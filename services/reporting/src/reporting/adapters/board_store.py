@@ -46,9 +46,7 @@ def board_schema_statements(schema: str = LIVE_SCHEMA) -> list[str]:
 
 
 def _fact(row: asyncpg.Record) -> Fact:
-    return Fact(
-        row["academy_id"], row["academic_year"], row["kind"], row["key"], row["value"]
-    )
+    return Fact(row["academy_id"], row["academic_year"], row["kind"], row["key"], row["value"])
 
 
 class BoardStore:

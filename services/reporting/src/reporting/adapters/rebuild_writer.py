@@ -1,0 +1,344 @@
+"""The SQL side of a rebuild: the read models' rows written in large batches
+with binary COPY, each batch with its checkpoint in one transaction.
+
+Rows have the live stores' shapes (their INSERTs' columns, and the values they
+pass, the jsonb text included); the tables are the stores' own, made by their
+schema statements. A batch and the feed position it reaches commit together, so
+after a crash the copy holds exactly the events up to its checkpoints, never
+half a batch: a resumed rebuild continues after them and applies no event twice.
+
+jsonb and COPY: the platform's pools encode json/jsonb as text with
+json.dumps (chassis.db), which binary COPY cannot use. The writer installs a
+binary jsonb codec that sends the same JSON text (the rows carry it already
+encoded, as json_text makes it), and hands the connection back expired
+(Pool.expire_connections) so the pool reconnects it with its own codecs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+
+from reporting.adapters.actions_store import ActionsStore, actions_schema_statements
+from reporting.adapters.board_store import TABLE as BOARD_TABLE
+from reporting.adapters.board_store import board_schema_statements
+from reporting.adapters.ledger_store import TABLE as LEDGER_TABLE
+from reporting.adapters.ledger_store import schema_statements as ledger_schema_statements
+from reporting.adapters.timeline_store import LIVE_SCHEMA, qualified, schema_statements
+from reporting.domain.actions import TrackedAction
+from reporting.domain.ledger import LedgerEvent
+from reporting.domain.timeline import TimelineEntry
+
+TIMELINE_TABLE = "timeline_entries"
+ACTIONS_TABLE = "owner_actions"
+PROGRESS_TABLE = "rebuild_progress"
+_REBUILD_LOCK = 7061502  # advisory lock class (chassis.db's schema lock is 7061501)
+
+# The live stores' INSERT columns, in their order.
+TIMELINE_COLUMNS = (
+    "event_id",
+    "academy_id",
+    "trust_id",
+    "event_type",
+    "source_service",
+    "global_position",
+    "occurred_at",
+    "actor_subject",
+    "actor_role",
+    "summary",
+    "confidential",
+)
+LEDGER_COLUMNS = (
+    "event_id",
+    "trust_id",
+    "academy_id",
+    "academic_year",
+    "event_type",
+    "source_service",
+    "global_position",
+    "occurred_at",
+    "payload",
+)
+BOARD_COLUMNS = (
+    "trust_id",
+    "academy_id",
+    "academic_year",
+    "kind",
+    "key",
+    "known_at",
+    "event_id",
+    "value",
+)
+ACTION_COLUMNS = (
+    "action_id",
+    "trust_id",
+    "academy_id",
+    "title",
+    "area",
+    "owner_subject",
+    "owner_role",
+    "raised_on",
+    "due_dates",
+    "meetings",
+    "completed_on",
+)
+
+
+class RebuildRefused(Exception):
+    """What was asked of a rebuild cannot be done (nothing to resume, one running)."""
+
+
+Row = tuple[Any, ...]
+FactKey = tuple[str, str, str, str]  # trust, academy, kind, key
+FactVersion = tuple[str, str]  # academic year, the value's JSON text as the live store wrote it
+
+
+# -- rows, as the live stores write them -------------------------------------------
+
+
+def timeline_row(entry: TimelineEntry) -> Row:
+    return (
+        entry.event_id,
+        entry.academy_id,
+        entry.trust_id,
+        entry.event_type,
+        entry.source_service,
+        entry.global_position,
+        entry.occurred_at,
+        entry.actor_subject,
+        entry.actor_role,
+        entry.summary,
+        entry.confidential,
+    )
+
+
+def ledger_row(event: LedgerEvent) -> Row:
+    return (
+        event.event_id,
+        event.trust_id,
+        event.academy_id,
+        event.academic_year,
+        event.event_type,
+        event.source_service,
+        event.global_position,
+        event.occurred_at,
+        json_text(dict(event.payload)),
+    )
+
+
+def board_row(
+    key: FactKey, year: str, known_at: dt.datetime, event_id: uuid.UUID, value_text: str
+) -> Row:
+    trust_id, academy_id, kind, fact_key = key
+    return (trust_id, academy_id, year, kind, fact_key, known_at, event_id, value_text)
+
+
+def action_row(action: TrackedAction) -> Row:
+    return (
+        action.action_id,
+        action.trust_id,
+        action.academy_id,
+        action.title,
+        action.area,
+        action.owner.subject,
+        action.owner.role,
+        action.raised_on,
+        list(action.due_dates),
+        list(action.meetings),
+        action.completed_on,
+    )
+
+
+def json_text(value: Any) -> str:
+    """The JSON text a live store's pool sends for a jsonb value (chassis.db's codec)."""
+    return json.dumps(value)
+
+
+@dataclass
+class Batch:
+    """One batch's rows: appended ones, and the actions it changed as they now stand."""
+
+    timeline: list[Row] = field(default_factory=list)
+    ledger: list[Row] = field(default_factory=list)
+    board: list[Row] = field(default_factory=list)
+    actions: list[Row] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """How far a feed is rebuilt: the last event's position, and how many so far."""
+
+    feed: str
+    position: int
+    events: int
+
+
+@dataclass
+class SavedState:
+    """What a resumed rebuild starts from."""
+
+    checkpoints: dict[str, Checkpoint]
+    facts: dict[FactKey, FactVersion]
+    actions: dict[str, TrackedAction]
+
+
+class RebuildWriter:
+    """The target schema's tables, written by COPY; one connection, one writer."""
+
+    def __init__(self, schema: str) -> None:
+        self.schema = schema
+        self.progress_table = qualified(schema, PROGRESS_TABLE)
+        self._timeline = qualified(schema, TIMELINE_TABLE)
+        self._ledger = qualified(schema, LEDGER_TABLE)
+        self._board = qualified(schema, BOARD_TABLE)
+        self._actions = qualified(schema, ACTIONS_TABLE)
+
+    def _model_statements(self) -> list[str]:
+        """The live stores' own schema statements, for this schema."""
+        return [
+            *schema_statements(self.schema),
+            *actions_schema_statements(self.schema),
+            *ledger_schema_statements(self.schema),
+            *board_schema_statements(self.schema),
+        ]
+
+    async def claim(self, conn: asyncpg.Connection) -> None:
+        """One rebuild of a schema at a time (a second would drop the first's
+        tables under it): a session lock, gone with the connection."""
+        claimed = await conn.fetchval(
+            "SELECT pg_try_advisory_lock($1, hashtext($2))", _REBUILD_LOCK, self.schema
+        )
+        if not claimed:
+            raise RebuildRefused(f"a rebuild of schema {self.schema} is running already")
+
+    async def release(self, conn: asyncpg.Connection) -> None:
+        # A session that is gone took its lock with it (the pool closes it anyway).
+        with contextlib.suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+            await conn.execute(
+                "SELECT pg_advisory_unlock($1, hashtext($2))", _REBUILD_LOCK, self.schema
+            )
+
+    async def create_fresh(self, conn: asyncpg.Connection) -> None:
+        """Drop the schema (a copy: never the live one) and make its empty tables."""
+        if self.schema == LIVE_SCHEMA:
+            raise ValueError("the live schema is rebuilt in place (empty_live), never dropped")
+        async with conn.transaction():
+            await conn.execute(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
+            for statement in self._model_statements():
+                await conn.execute(statement)
+            await conn.execute(
+                f"CREATE TABLE {self.progress_table} (feed text PRIMARY KEY, "
+                "position bigint NOT NULL, events bigint NOT NULL)"
+            )
+
+    async def empty_live(self, conn: asyncpg.Connection) -> None:
+        """In the caller's transaction: the live tables, made if missing, emptied
+        (no checkpoints: it is all one transaction). TRUNCATE's lock makes live
+        consumers (and readers) wait for the commit."""
+        for statement in self._model_statements():
+            await conn.execute(statement)
+        await conn.execute(
+            f"TRUNCATE {self._timeline}, {self._actions}, {self._ledger}, {self._board}"
+        )
+
+    async def saved_state(self, conn: asyncpg.Connection) -> SavedState:
+        """The checkpoints, each fact's latest version and every action, read with
+        the connection's own codecs: what a live store would read back."""
+        exists = await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", self.progress_table)
+        if not exists:
+            raise RebuildRefused(
+                f"nothing to resume in schema {self.schema}: it has no {PROGRESS_TABLE} "
+                "(rebuild it without resume first)"
+            )
+        rows = await conn.fetch(f"SELECT feed, position, events FROM {self.progress_table}")
+        checkpoints = {r["feed"]: Checkpoint(r["feed"], r["position"], r["events"]) for r in rows}
+        facts = await conn.fetch(
+            f"SELECT DISTINCT ON (trust_id, academy_id, kind, key) trust_id, academy_id, kind, "
+            f"key, academic_year, value FROM {self._board} "
+            "ORDER BY trust_id, academy_id, kind, key, position DESC"
+        )
+        actions = await ActionsStore(self.schema).all_actions(conn)
+        return SavedState(
+            checkpoints,
+            {
+                (f["trust_id"], f["academy_id"], f["kind"], f["key"]): (
+                    f["academic_year"],
+                    json_text(f["value"]),
+                )
+                for f in facts
+            },
+            {a.action_id: a for a in actions},
+        )
+
+    async def use_copy_codecs(self, conn: asyncpg.Connection) -> None:
+        """Binary jsonb for COPY: the rows' JSON text, as the live INSERT sends it."""
+        await conn.set_type_codec(
+            "jsonb",
+            schema="pg_catalog",
+            format="binary",
+            encoder=_jsonb_from_text,
+            decoder=_jsonb_text,
+        )
+
+    async def write(
+        self, conn: asyncpg.Connection, batch: Batch, checkpoint: Checkpoint | None
+    ) -> None:
+        """The batch's rows (and its checkpoint) in one transaction, or in the
+        caller's when it has one open (in place)."""
+        if conn.is_in_transaction():
+            await self._write(conn, batch, checkpoint)
+            return
+        async with conn.transaction():
+            await self._write(conn, batch, checkpoint)
+
+    async def _write(
+        self, conn: asyncpg.Connection, batch: Batch, checkpoint: Checkpoint | None
+    ) -> None:
+        await _copy(conn, self.schema, TIMELINE_TABLE, TIMELINE_COLUMNS, batch.timeline)
+        await _copy(conn, self.schema, LEDGER_TABLE, LEDGER_COLUMNS, batch.ledger)
+        await _copy(conn, self.schema, BOARD_TABLE, BOARD_COLUMNS, batch.board)
+        if batch.actions:
+            # An action changed again since an earlier batch: its row is replaced.
+            ids = [row[0] for row in batch.actions]
+            await conn.execute(
+                f"DELETE FROM {self._actions} WHERE action_id = ANY($1::text[])", ids
+            )
+            await _copy(conn, self.schema, ACTIONS_TABLE, ACTION_COLUMNS, batch.actions)
+        if checkpoint is not None:
+            await conn.execute(
+                f"INSERT INTO {self.progress_table} (feed, position, events) VALUES ($1, $2, $3) "
+                "ON CONFLICT (feed) DO UPDATE SET position = EXCLUDED.position, "
+                "events = EXCLUDED.events",
+                checkpoint.feed,
+                checkpoint.position,
+                checkpoint.events,
+            )
+
+
+async def _copy(
+    conn: asyncpg.Connection,
+    schema: str,
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[Row],
+) -> None:
+    if rows:
+        await conn.copy_records_to_table(table, schema_name=schema, columns=columns, records=rows)
+
+
+_JSONB_VERSION = b"\x01"  # jsonb's binary form: a version byte, then the text
+
+
+def _jsonb_from_text(text: str) -> bytes:
+    return _JSONB_VERSION + text.encode()
+
+
+def _jsonb_text(data: bytes) -> str:
+    return data[1:].decode()
