@@ -126,9 +126,13 @@ async def test_the_timeline_rebuilt_from_the_feeds_equals_the_live_projection(
             async with pool.acquire() as conn:
                 rebuilt = await TimelineStore("rebuild_check").all_entries(conn)
                 live = await live_store.all_entries(conn)
-            if rebuilt == live:
+                # The board's facts too: every version, as known when (positions aside).
+                rebuilt_facts = await _board_facts(conn, "rebuild_check", trust.trust_id)
+                live_facts = await _board_facts(conn, "public", trust.trust_id)
+            if rebuilt == live and rebuilt_facts == live_facts:
                 break
         assert rebuilt == live and len(live) >= feed_count
+        assert rebuilt_facts == live_facts and len(live_facts) >= 4
 
         # In place: empty the live model and replay it; readers get the same answers.
         await rebuild_timeline(pool, feeds)
@@ -138,6 +142,15 @@ async def test_the_timeline_rebuilt_from_the_feeds_equals_the_live_projection(
         assert set(rebuilt) <= set(replayed)
     finally:
         await pool.close()
+
+
+async def _board_facts(conn, schema: str, trust_id: str) -> list[tuple]:
+    rows = await conn.fetch(
+        f"SELECT academy_id, academic_year, kind, key, known_at, event_id, value "
+        f"FROM {schema}.board_facts WHERE trust_id = $1 ORDER BY event_id, kind, key",
+        trust_id,
+    )
+    return [tuple(row) for row in rows]
 
 
 async def _timeline_events_in_feed(feeds) -> int:

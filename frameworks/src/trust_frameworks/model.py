@@ -105,6 +105,20 @@ class MeetingType(_Strict):
     notes_confidential: bool = True
     cite: str = ""
 
+    def draft_reaches(self, role: str) -> bool:
+        """Whether the notes' draft goes to ``role`` before they are circulated
+        (the headteacher and the note approvers): a note deadline to them is met
+        by the first draft; to anyone else, by the circulation."""
+        return role in DRAFT_READERS or role in self.note_approvers
+
+    def reads_draft(self, role: str) -> bool:
+        """Whether ``role`` may read the notes before they are circulated: the
+        chair who drafts them, and those the draft reaches."""
+        return role == self.chair_role or self.draft_reaches(role)
+
+
+# Who reads a meeting's draft notes besides its note approvers (and its chair).
+DRAFT_READERS = frozenset({"headteacher"})
 
 NeedArea = Literal[
     "attendance",

@@ -29,17 +29,11 @@ from trustfacts.model import TrustFramework
 from meetings.domain.meeting import Held, MeetingState, Notes, meeting_type_of, require_plan
 from meetings.domain.values import require_person
 
-DRAFT_READERS = frozenset({"headteacher"})  # besides the note approvers
-
 
 def reads_draft(role: str, meeting_type: MeetingType) -> bool:
-    """Whether someone in ``role`` reads the notes before they are circulated:
-    the chair who drafts them, the headteacher and the note approvers."""
-    return (
-        role == meeting_type.chair_role
-        or role in DRAFT_READERS
-        or role in meeting_type.note_approvers
-    )
+    """Whether someone in ``role`` reads the notes before they are circulated
+    (the framework's rule, which reporting's compliance follows too)."""
+    return meeting_type.reads_draft(role)
 
 
 def _require_held(state: MeetingState, doing: str) -> Held:
@@ -180,7 +174,7 @@ def _delivered_on(
 ) -> dt.date | None:
     if notes is None:
         return None
-    if to_role in DRAFT_READERS or to_role in meeting_type.note_approvers:
+    if meeting_type.draft_reaches(to_role):
         return notes.first_drafted_on
     return circulated_on
 

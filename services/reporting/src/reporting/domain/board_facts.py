@@ -221,16 +221,25 @@ def _meeting_held(p: Mapping[str, Any], _e: EventEnvelope) -> list[FactChange]:
     return [FactChange(p["academy_id"], p["academic_year"], MEETING, p["meeting_id"], _merge(held))]
 
 
+def _notes_drafted(p: Mapping[str, Any], _e: EventEnvelope) -> list[FactChange]:
+    """The first draft's day: a note deadline to someone the draft reaches (the
+    framework's MeetingType.draft_reaches) is met by it, as meetings counts it."""
+
+    def evolve(previous: Value | None) -> Value:
+        meeting = dict(previous or {})
+        meeting["drafted_on"] = meeting.get("drafted_on") or str(p["drafted_on"])
+        return meeting
+
+    return [FactChange(p["academy_id"], None, MEETING, p["meeting_id"], evolve)]
+
+
 def _notes_circulated(p: Mapping[str, Any], _e: EventEnvelope) -> list[FactChange]:
     deadlines = [
         {"document": d["document"], "to_role": d["to_role"], "met": bool(d["met"])}
         for d in p.get("deadlines") or ()
     ]
-    return [
-        FactChange(
-            p["academy_id"], None, MEETING, p["meeting_id"], _merge({"deadlines": deadlines})
-        )
-    ]
+    circulated = {"deadlines": deadlines, "circulated_on": str(p["circulated_on"])}
+    return [FactChange(p["academy_id"], None, MEETING, p["meeting_id"], _merge(circulated))]
 
 
 def _action_raised(p: Mapping[str, Any], _e: EventEnvelope) -> list[FactChange]:
@@ -292,6 +301,7 @@ _CHANGES: dict[str, Callable[[Mapping[str, Any], EventEnvelope], list[FactChange
     "meetings.MeetingCancelled": _meeting_cancelled,
     "meetings.PaperSubmitted": _paper_submitted,
     "meetings.MeetingHeld": _meeting_held,
+    "meetings.NotesDrafted": _notes_drafted,
     "meetings.NotesCirculated": _notes_circulated,
     "meetings.ActionRaised": _action_raised,
     "meetings.ActionCompleted": _action_completed,
