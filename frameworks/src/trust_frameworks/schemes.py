@@ -57,6 +57,18 @@ class JudgementScheme(BaseModel):
     def grade(self, grade_id: str) -> Grade | None:
         return next((g for g in self.grades if g.id == grade_id), None)
 
+    def usual_colour(self, grade_id: str) -> str | None:
+        """The RAG colour a grade usually reads as, for an inspection on a scheme
+        the trust's framework does not colour (its grade_colours are for its own
+        scheme): green at good or better, red at the scheme's lowest grade,
+        amber between. None for a grade not on the scheme."""
+        grade = self.grade(grade_id)
+        if grade is None:
+            return None
+        if grade.good_or_better:
+            return "green"
+        return "red" if grade.rank == max(g.rank for g in self.grades) else "amber"
+
     def areas_for(self, phase_of_education: str) -> list[Area]:
         """The areas that apply to an academy of this phase of education."""
         return self.applicable_areas(

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from trust_frameworks.model import Framework, Threshold
+from trust_frameworks.schemes import SCHEMES
 
 GREEN, AMBER, RED, NOT_RATED = "green", "amber", "red", ""
 _SEVERITY = {GREEN: 0, AMBER: 1, RED: 2}
@@ -75,20 +76,29 @@ def phase_rating(
 
 
 def inspection_rating(
-    framework: Framework, on: str | None, grades: dict[str, str], safeguarding: str | None
+    framework: Framework,
+    on: str | None,
+    grades: dict[str, str],
+    safeguarding: str | None,
+    scheme: str | None = None,
 ) -> Rating:
-    """The latest inspection: its worst graded area; unmet safeguarding is red."""
+    """The latest inspection: its worst graded area; unmet safeguarding is red.
+
+    Graded on the framework's scheme, by its grade colours; on the other scheme
+    (a report card for a trust still judging on the 2019 framework, say), by
+    that scheme's usual colours, and the reasons say so."""
     if on is None:
         return Rating("inspection", "Inspection", NOT_RATED, ("no inspection recorded",))
     if safeguarding == "not_met":
         return Rating(
             "inspection", "Inspection", RED, (f"safeguarding not met at inspection on {on}",), on
         )
-    rated = [
-        (framework.rag.grade_colours[g], area, g)
-        for area, g in grades.items()
-        if g in framework.rag.grade_colours
-    ]
+    other = SCHEMES.get(scheme) if scheme and scheme != framework.judgement_scheme else None
+    rated = []
+    for area, grade in grades.items():
+        colour = other.usual_colour(grade) if other else framework.rag.grade_colours.get(grade)
+        if colour is not None:
+            rated.append((colour, area, grade))
     if not rated:
         return Rating("inspection", "Inspection", NOT_RATED, (f"no graded area on {on}",), on)
     worst = max(rated, key=lambda r: severity(r[0]))
@@ -97,6 +107,8 @@ def inspection_rating(
         for colour, area, g in rated
         if colour == worst[0]
     )
+    if other is not None:
+        reasons += (f"on {other.name}, coloured as that scheme's grades usually read",)
     return Rating("inspection", "Inspection", worst[0], reasons, on)
 
 
