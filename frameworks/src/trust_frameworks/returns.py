@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from contracts.values import TERMS, academic_year_of, academic_year_start
 
-from trust_frameworks.model import DataDrop, Framework
+from trust_frameworks.model import DataDrop, Framework, TermCalendar
 
 
 class ReturnStatus(StrEnum):
@@ -54,6 +55,42 @@ def _periods(drop: DataDrop) -> list[tuple[str, int, int]]:
     return [("summer", 0, 2)]  # annual: end of the summer term
 
 
+@dataclass(frozen=True)
+class Slot:
+    """One return the calendar asks for in an academic year, whoever sends it."""
+
+    return_type: str
+    term: str
+    half_term: int
+    period_end: dt.date
+    due_on: dt.date
+
+
+def calendar(framework: Framework, academic_year_start: int) -> tuple[Slot, ...]:
+    """The framework's data-drop calendar of the academic year starting then,
+    ordered by due date (then return type). The same for every academy, so it is
+    worked out once per framework and year."""
+    return _calendar(tuple(framework.data_drops), framework.term_calendar, academic_year_start)
+
+
+@lru_cache(maxsize=256)
+def _calendar(drops: tuple[DataDrop, ...], terms: TermCalendar, start: int) -> tuple[Slot, ...]:
+    slots = [
+        Slot(
+            drop.return_type,
+            term,
+            half_term,
+            period_end,
+            period_end + dt.timedelta(days=drop.due_days_after_period_end),
+        )
+        for drop in drops
+        for term, half_term, ending_half in _periods(drop)
+        for period_end in (terms.half_term_end(start, term, ending_half),)
+    ]
+    # Sorted once here; filtering a stably sorted list keeps its order.
+    return tuple(sorted(slots, key=lambda s: (s.due_on, s.return_type)))
+
+
 def returns_due(
     framework: Framework,
     as_of: dt.date,
@@ -71,20 +108,20 @@ def returns_due(
         if s.submitted_on <= as_of
     }
     result = []
-    for drop in framework.data_drops:
-        for term, half_term, ending_half in _periods(drop):
-            period_end = framework.term_calendar.half_term_end(start, term, ending_half)
-            due_on = period_end + dt.timedelta(days=drop.due_days_after_period_end)
-            if period_end < date_joined or (date_left is not None and period_end > date_left):
-                continue  # not an academy of the trust for that period
-            submitted_on = by_slot.get((drop.return_type, label, term, half_term))
-            if submitted_on is not None:
-                status = ReturnStatus.ON_TIME if submitted_on <= due_on else ReturnStatus.LATE
-            elif as_of > due_on:
-                status = ReturnStatus.MISSING
-            else:
-                status = ReturnStatus.NOT_YET_DUE  # the due day itself still counts
-            result.append(
-                DueReturn(drop.return_type, label, term, half_term, due_on, status, submitted_on)
+    for slot in calendar(framework, start):
+        due_on = slot.due_on
+        if slot.period_end < date_joined or (date_left is not None and slot.period_end > date_left):
+            continue  # not an academy of the trust for that period
+        submitted_on = by_slot.get((slot.return_type, label, slot.term, slot.half_term))
+        if submitted_on is not None:
+            status = ReturnStatus.ON_TIME if submitted_on <= due_on else ReturnStatus.LATE
+        elif as_of > due_on:
+            status = ReturnStatus.MISSING
+        else:
+            status = ReturnStatus.NOT_YET_DUE  # the due day itself still counts
+        result.append(
+            DueReturn(
+                slot.return_type, label, slot.term, slot.half_term, due_on, status, submitted_on
             )
-    return sorted(result, key=lambda r: (r.due_on, r.return_type))
+        )
+    return result

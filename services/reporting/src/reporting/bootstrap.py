@@ -27,6 +27,7 @@ from reporting.adapters.ledger_store import schema_statements as ledger_schema_s
 from reporting.adapters.timeline_store import PostgresTimeline, TimelineStore, schema_statements
 from reporting.entrypoints.access import ACCESS, SERVICE_NAME
 from reporting.entrypoints.grpc_api import registration
+from reporting.settings import ReportingSettings
 
 TIMELINE_CONSUMER = "reporting.timeline"
 TIMELINE_TOPICS = (
@@ -56,6 +57,7 @@ def _registrations(context: ServiceContext) -> list[Registration]:
             actions=PostgresActions(context.pool, ActionsStore()),
             ledger=PostgresLedger(context.pool, LedgerStore()),
             board=PostgresBoard(context.pool, BoardStore()),
+            report_cache_size=ReportingSettings().board_report_cache,
         )
     ]
 

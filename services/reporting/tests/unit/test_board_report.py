@@ -16,11 +16,13 @@ import uuid
 from typing import Any
 
 import pytest
+from chassis.auth import Principal, Role
 from chassis.envelope import Actor, EventEnvelope
 from contracts.academies.v1 import ACADEMIES_EVENTS
 from contracts.evaluations.v1 import EVALUATIONS_EVENTS
 from contracts.meetings.v1 import MEETINGS_EVENTS
 from contracts.support.v1 import SUPPORT_EVENTS
+from reporting.application.board_report import BoardQuery, ReportCache, get_board_report
 from reporting.domain.board_facts import Fact, fact_changes
 from reporting.domain.board_report import (
     BoardReport,
@@ -31,6 +33,7 @@ from reporting.domain.board_report import (
     with_history,
 )
 from trust_frameworks.loader import presets
+from trust_frameworks.returns import calendar, returns_due
 
 TRUST = "t1"
 YEAR = "2026/27"
@@ -434,3 +437,135 @@ def test_entitlement_days_granted_and_used(framework):
         "6.00",
         "3.00",
     )
+
+
+# -- reading fast: the same answers -----------------------------------------------------
+
+
+def test_the_data_drop_calendar_is_worked_out_once_per_framework_and_year(framework):
+    # Given the framework's data drops
+    # When its calendar of 2026/27 is asked for twice
+    slots = calendar(framework, 2026)
+    # Then it is one calendar, in due order, and what an academy owes with nothing sent
+    assert calendar(framework, 2026) is slots
+    assert list(slots) == sorted(slots, key=lambda s: (s.due_on, s.return_type))
+    owed = returns_due(framework, dt.date(2027, 8, 31), dt.date(2020, 9, 1), None, [])
+    assert [(d.return_type, d.term, d.half_term, d.due_on) for d in owed] == [
+        (s.return_type, s.term, s.half_term, s.due_on) for s in slots
+    ]
+    assert calendar(framework, 2027)[0].due_on.year == 2027
+
+
+def a_year_of_facts(framework) -> Facts:
+    """Returns (one corrected later), judgements of two terms and an action."""
+    facts = a_trust(framework)
+    first = submitted(facts, at(12, 10), "alder", "autumn", attendance_percent=88.0)
+    submitted(facts, at(1, 20), "birch", "autumn", attendance_percent=97.0)
+    submitted(facts, at(3, 30), "alder", "spring", attendance_percent=91.0)
+    facts.record(
+        "academies.SubmissionCorrected",
+        at(4, 2),
+        academy_id="alder",
+        submission_id=first,
+        revision=2,
+        values={"kpis": {}, "attendance_percent": 92.0},
+        reason="register miscounted",
+    )
+    for when, term, grade in ((at(11, 1), "autumn", "good"), (at(3, 1), "spring", "inadequate")):
+        facts.record(
+            "evaluations.EvaluationJudged",
+            when,
+            academy_id="birch",
+            evaluation_id=f"ev-{uuid.uuid4().hex[:6]}",
+            kind="trust_evaluation",
+            academic_year=YEAR,
+            term=term,
+            scheme="ofsted-2019",
+            judgements={"quality_of_education": grade},
+            evidence=[],
+            summary="",
+            framework_version=1,
+        )
+    return facts
+
+
+def test_readings_of_one_request_rate_a_line_once_and_read_the_same(framework):
+    # Given a year of facts, read as at a date and as known later (the same
+    # versions are the same objects, as the store's readings give them)
+    facts = a_year_of_facts(framework)
+    as_of = dt.date(2027, 3, 20)
+    then, now = facts.known_by(at(3, 20)), facts.known_by(at(8, 1))
+    # When both reports are read with one memo, the later one for its lines only
+    memo: dict = {}
+    shared = board_report(TRUST, then, framework, 1, YEAR, "spring", as_of, {}, memo=memo)
+    lines = board_report(
+        TRUST, now, framework, 1, YEAR, "spring", as_of, {}, memo=memo, lines_only=True
+    )
+    # Then each is the report read alone, the lines-only one in its lines
+    assert shared == board_report(TRUST, then, framework, 1, YEAR, "spring", as_of, {})
+    alone = board_report(TRUST, now, framework, 1, YEAR, "spring", as_of, {})
+    assert [(a.academy_id, a.ratings, a.overall) for a in lines.academies] == [
+        (a.academy_id, a.ratings, a.overall) for a in alone.academies
+    ]
+    assert with_history(shared, None, lines) == with_history(shared, None, alone)
+    # and what was recorded since shows (the correction, the spring return)
+    assert line(with_history(shared, None, lines), "alder", "attendance").value == "88%"
+    assert {r.dimension for r in row(with_history(shared, None, lines), "alder").revisions} >= {
+        "attendance"
+    }
+
+
+class MemoryBoard:
+    """The board facts port over facts versioned in memory."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        self.reads = 0
+
+    def _at(self, years: Any, when: dt.datetime) -> list[Fact]:
+        return [f for f in self.facts.known_by(when) if f.academic_year in {"", *years}]
+
+    async def framework(self, trust_id: str, years: Any, known_by: dt.datetime) -> Fact | None:
+        return next((f for f in self._at(years, known_by) if f.kind == "framework"), None)
+
+    async def readings(self, trust_id: str, years: Any, known_by: Any) -> list[list[Fact]]:
+        self.reads += 1
+        return [self._at(years, when) for when in known_by]
+
+    async def version(self, trust_id: str) -> tuple[int, ...]:
+        return (len(self.facts.versions),)
+
+
+class NoMoney:
+    async def events(self, trust_id: str, academic_year: str) -> list:
+        return []
+
+    async def money_events(self, trust_id: str, academic_year: str, known_by: Any) -> list:
+        return []
+
+    async def version(self, trust_id: str, academic_year: str) -> tuple[int, ...]:
+        return (0,)
+
+
+async def test_a_report_read_again_is_found_until_something_is_recorded(framework):
+    # Given a trust's year and a cache of reports
+    facts = a_year_of_facts(framework)
+    board, cache = MemoryBoard(facts), ReportCache(4)
+    trustee = Principal("trustee@t1", Role.TRUSTEE, TRUST, frozenset())
+    query = BoardQuery(TRUST, YEAR, "spring", "2027-03-20")
+    now = dt.datetime(2027, 8, 16, 9, tzinfo=dt.UTC)
+    # When the same report is read twice
+    first = await get_board_report(board, NoMoney(), trustee, query, now, cache)
+    again = await get_board_report(board, NoMoney(), trustee, query, now, cache)
+    # Then the second is the first, not read again, and what reading without a cache gives
+    assert again is first and board.reads == 1
+    assert first == await get_board_report(MemoryBoard(facts), NoMoney(), trustee, query, now)
+    # When another academy's scope asks, or something is recorded for the trust
+    lead = Principal("lead@t1", Role.IMPROVEMENT_LEAD, TRUST, frozenset({"alder"}))
+    scoped = await get_board_report(board, NoMoney(), lead, query, now, cache)
+    assert [a.academy_id for a in scoped.academies] == ["alder"]
+    submitted(facts, at(3, 19), "birch", "spring", attendance_percent=80.0)
+    later = await get_board_report(board, NoMoney(), trustee, query, now, cache)
+    # Then it is read again, with what was recorded
+    assert later is not first and board.reads == 3
+    assert line(later, "birch", "attendance").value == "80%"

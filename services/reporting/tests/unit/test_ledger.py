@@ -31,6 +31,7 @@ from contracts.support.v1 import (
     SupportCommissioned,
     SupportDelivered,
 )
+from reporting.domain.board_report import Spend, academy_spend
 from reporting.domain.ledger import (
     DELIVERED_NOT_INVOICED,
     INVOICE_AMOUNT,
@@ -550,3 +551,118 @@ def test_events_the_ledger_does_not_read_are_not_kept():
     kept = event(commissioned())
     assert (kept.trust_id, kept.academy_id, kept.academic_year) == (TRUST, "alder", YEAR)
     assert event(provider()).academy_id == "" and event(provider()).academic_year == ""
+
+
+# -- each academy's spend on the board's report --------------------------------------------
+
+
+def spend_of(ledger: Ledger) -> dict[str, Spend]:
+    """The report's reading of the ledger: each academy's line rows summed."""
+    found: dict[str, Spend] = {}
+    for r in ledger.lines:
+        was, f = found.get(r.academy_id, Spend()), r.figures
+        found[r.academy_id] = Spend(
+            was.budget_pence + f.budget_pence,
+            was.committed_pence + f.committed_pence,
+            was.delivered_pence + f.delivered_pence,
+            was.invoiced_pence + f.invoiced_pence,
+        )
+    return found
+
+
+@pytest.mark.parametrize(
+    "flow",
+    [
+        pytest.param(the_support_flow(), id="the support flow"),
+        pytest.param(
+            [
+                *budget(),
+                commissioned(days_="9.00"),
+                OverCommitmentApproved(
+                    trust_id=TRUST,
+                    academy_id="alder",
+                    academic_year=YEAR,
+                    approval_id="oc1",
+                    budget_line="consultancy",
+                    amount_pence=100_000,
+                    approver=Approver(subject="fd", role="finance"),
+                    reason="needed",
+                ),
+                OverCommitmentApproved(
+                    trust_id=TRUST,
+                    academy_id="alder",
+                    academic_year=YEAR,
+                    approval_id="oc2",
+                    budget_line="unspent",
+                    amount_pence=5_000,
+                    approver=Approver(subject="fd", role="finance"),
+                    reason="needed",
+                ),
+            ],
+            id="an approved over-commitment",
+        ),
+        pytest.param(
+            [
+                *budget(lines={"consultancy": 500_000}),
+                commissioned(line="unbudgeted"),
+                commissioned("c2", line=None),
+                delivered("c2"),
+                invoiced("i2", commission_id="c2", budget_line=None),
+                invoiced("i3", commission_id="c1", budget_line="unbudgeted"),
+                credited(invoiced("i3", commission_id="c1", budget_line="unbudgeted")),
+            ],
+            id="a line outside the budget and the entitlement",
+        ),
+        pytest.param(
+            [
+                *budget(),
+                *budget(lines={"consultancy": 300_000}, revision=2),
+                commissioned(),
+                CommissionVaried(
+                    trust_id=TRUST,
+                    commission_id="c1",
+                    academy_id="alder",
+                    academic_year=YEAR,
+                    provider_id="elm",
+                    previous_days="2.50",
+                    days="3.00",
+                    cost_pence=195_150,
+                    reason="more",
+                ),
+                commissioned("c2"),
+                delivered("c2", "1.00", 65_050),
+                CommissionCancelled(
+                    trust_id=TRUST,
+                    commission_id="c2",
+                    academy_id="alder",
+                    academic_year=YEAR,
+                    provider_id="elm",
+                    released_days="1.50",
+                    released_pence=97_575,
+                    reason="no longer needed",
+                ),
+                commissioned("c5", academic_year="2025/26"),
+                commissioned("c6", trust_id="t2"),
+                *budget("birch"),
+                commissioned("c7", academy_id="birch"),
+            ],
+            id="revisions, variations, cancellations, other years and trusts",
+        ),
+    ],
+)
+def test_each_academys_spend_is_the_sum_of_its_rows_in_the_ledger(flow):
+    # Given support's events (and names the spend does not need)
+    events = [event(p) for p in [academy(), provider(), *flow]]
+    # When each academy's spend is folded for the board's report
+    found = academy_spend(TRUST, YEAR, events)
+    # Then it is the academy's line rows of the ledger summed, to the penny
+    assert found == spend_of(fold_ledger(TRUST, YEAR, events))
+    assert found == academy_spend(TRUST, YEAR, list(reversed(events)))
+
+
+def test_an_academy_with_no_ledger_rows_has_no_spend():
+    # Given only names and another year's budget
+    events = [event(p) for p in [academy(), provider(), *budget(), commissioned()]]
+    # When the spend of a year with no money events is folded
+    # Then no academy has any
+    assert academy_spend(TRUST, "2027/28", events) == {}

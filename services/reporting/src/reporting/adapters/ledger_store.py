@@ -14,13 +14,14 @@ live model is in schema ``public``, a rebuild may write a copy to another.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import asyncpg
 from chassis.envelope import EventEnvelope
 
 from reporting.adapters.timeline_store import LIVE_SCHEMA, qualified
-from reporting.domain.ledger import LedgerEvent, ledger_event
+from reporting.domain.ledger import MONEY_EVENTS, LedgerEvent, ledger_event
 
 TABLE = "ledger_events"
 
@@ -91,6 +92,35 @@ class LedgerStore:
         )
         return [_event(row) for row in rows]
 
+    async def money_events(
+        self, conn: asyncpg.Connection, trust_id: str, academic_year: str, known_by: dt.datetime
+    ) -> list[LedgerEvent]:
+        """The trust's money events of the year known by then (no names), in no
+        particular order: what the board report's spend folds (it sorts)."""
+        rows = await conn.fetch(
+            "SELECT event_id, trust_id, academy_id, academic_year, event_type, source_service, "
+            f"global_position, occurred_at, payload FROM {self._table} "
+            "WHERE trust_id = $1 AND academic_year = $2 AND event_type = ANY($3::text[]) "
+            "AND occurred_at <= $4",
+            trust_id,
+            academic_year,
+            sorted(MONEY_EVENTS),
+            known_by,
+        )
+        return [LedgerEvent(*row) for row in rows]
+
+    async def version(
+        self, conn: asyncpg.Connection, trust_id: str, academic_year: str
+    ) -> tuple[int, ...]:
+        """The trust's events of the year counted: events are only ever added
+        (once each), so any new one changes this."""
+        count = await conn.fetchval(
+            f"SELECT count(*) FROM {self._table} WHERE trust_id = $1 AND academic_year = $2",
+            trust_id,
+            academic_year,
+        )
+        return (count,)
+
     async def all_events(self, conn: asyncpg.Connection) -> list[LedgerEvent]:
         rows = await conn.fetch(f"SELECT * FROM {self._table} ORDER BY event_id")
         return [_event(row) for row in rows]
@@ -106,3 +136,13 @@ class PostgresLedger:
     async def events(self, trust_id: str, academic_year: str) -> Sequence[LedgerEvent]:
         async with self._pool.acquire() as conn:
             return await self._store.events(conn, trust_id, academic_year)
+
+    async def money_events(
+        self, trust_id: str, academic_year: str, known_by: dt.datetime
+    ) -> Sequence[LedgerEvent]:
+        async with self._pool.acquire() as conn:
+            return await self._store.money_events(conn, trust_id, academic_year, known_by)
+
+    async def version(self, trust_id: str, academic_year: str) -> tuple[int, ...]:
+        async with self._pool.acquire() as conn:
+            return await self._store.version(conn, trust_id, academic_year)

@@ -26,6 +26,7 @@ from trust_frameworks.returns import ReturnStatus, SubmittedReturn, returns_due
 
 from reporting.domain import board_facts as kinds
 from reporting.domain.board_facts import Fact
+from reporting.domain.ledger import LedgerEvent, spend_by_academy
 from reporting.domain.rag import (
     NOT_RATED,
     Rating,
@@ -81,6 +82,11 @@ class Spend:
     delivered_pence: int = 0
     invoiced_pence: int = 0
 
+    @property
+    def remaining_pence(self) -> int:
+        """As the ledger has it: budget - committed."""
+        return self.budget_pence - self.committed_pence
+
 
 @dataclass(frozen=True)
 class Revision:
@@ -126,6 +132,20 @@ class BoardReport:
     compliance: Compliance = field(default_factory=Compliance)
 
 
+# -- spend ---------------------------------------------------------------------------
+
+
+def academy_spend(
+    trust_id: str, academic_year: str, events: Iterable[LedgerEvent]
+) -> dict[str, Spend]:
+    """Each academy's spend: its rows in the support ledger of the year, summed
+    (domain.ledger.spend_by_academy)."""
+    return {
+        academy_id: Spend(f.budget_pence, f.committed_pence, f.delivered_pence, f.invoiced_pence)
+        for academy_id, f in spend_by_academy(trust_id, academic_year, events).items()
+    }
+
+
 # -- the calendar ---------------------------------------------------------------------
 
 
@@ -151,14 +171,21 @@ def _term_order(academic_year: str, term: str) -> tuple[int, int]:
 
 # -- per academy ------------------------------------------------------------------------
 
+# Lines already rated in one request, keyed by what they were rated from: the
+# Fact objects by identity (a version that several readings hold is one
+# object) and the framework by identity (alive for the request). Never kept
+# beyond the request.
+Memo = dict[tuple[Any, ...], Any]
+_NONE: tuple[Fact, ...] = ()
+
 
 @dataclass
 class _Academy:
     academy_id: str
     facts: dict[str, list[Fact]] = field(default_factory=dict)
 
-    def of(self, kind: str) -> list[Fact]:
-        return self.facts.get(kind, [])
+    def of(self, kind: str) -> Sequence[Fact]:
+        return self.facts.get(kind, _NONE)
 
     def one(self, kind: str, key: str = "") -> Mapping[str, Any] | None:
         return next((f.value for f in self.of(kind) if f.key == key), None)
@@ -167,38 +194,121 @@ class _Academy:
 def _by_academy(facts: Iterable[Fact]) -> tuple[dict[str, _Academy], dict[str, Mapping[str, Any]]]:
     academies: dict[str, _Academy] = {}
     trust: dict[str, Mapping[str, Any]] = {}
+    current = ""
+    by_kind: dict[str, list[Fact]] = {}
     for fact in facts:
-        if not fact.academy_id:
+        academy_id = fact.academy_id
+        if not academy_id:
             trust[fact.kind] = fact.value
             continue
-        academy = academies.setdefault(fact.academy_id, _Academy(fact.academy_id))
-        academy.facts.setdefault(fact.kind, []).append(fact)
+        if academy_id != current:  # the facts come academy by academy
+            academy = academies.get(academy_id)
+            if academy is None:
+                academy = academies[academy_id] = _Academy(academy_id)
+            by_kind, current = academy.facts, academy_id
+        found = by_kind.get(fact.kind)
+        if found is None:
+            by_kind[fact.kind] = [fact]
+        else:
+            found.append(fact)
     return academies, trust
 
 
-def _area_ratings(
-    framework: Framework, academy: _Academy, phase_of_education: str, year: str, term: str
-) -> list[Rating]:
-    upto = _term_order(year, term)
+class _Rules:
+    """One report's reading of its framework and date, worked out once for all
+    its academies."""
+
+    def __init__(
+        self, framework: Framework, year: str, term: str, as_of: dt.date, memo: Memo
+    ) -> None:
+        self.framework = framework
+        self.year, self.term, self.as_of = year, term, as_of
+        self.day = as_of.isoformat()
+        self.upto = _term_order(year, term)
+        self.term_index = TERMS.index(term)
+        self.memo = memo
+        self.key = (id(framework), year, term, as_of)
+        self.year_end = dt.date(year_start(year) + 1, 8, 31)
+        # Returns sent after this day count for nothing on the date.
+        self.returns_by = min(as_of, self.year_end).isoformat()
+        self._areas: dict[str, frozenset[str]] = {}
+        # Per meeting type (the first of an id, as framework.meeting_type reads):
+        # each paper's name and the last meeting day for which it is due by the
+        # date (the meeting day - its lead time <= the date); each note
+        # deadline's document, reader and the day before which a meeting's note
+        # is due by the date (the meeting day + its days < the date).
+        # A note deadline also says how many days it allows and whether the
+        # draft reaches its reader (then the first draft meets it, as meetings
+        # counts it; otherwise the circulation).
+        self.meeting_types: dict[
+            str, tuple[list[tuple[str, str]], list[tuple[str, str, str, int, bool]]]
+        ] = {}
+        for kind in framework.meeting_types:
+            if kind.id in self.meeting_types:
+                continue
+            papers = [
+                (paper.name, (as_of + dt.timedelta(days=paper.lead_time_days)).isoformat())
+                for paper in kind.papers
+            ]
+            notes = [
+                (
+                    deadline.document,
+                    deadline.to_role,
+                    (as_of - dt.timedelta(days=deadline.within_days)).isoformat(),
+                    deadline.within_days,
+                    kind.draft_reaches(deadline.to_role),
+                )
+                for deadline in kind.note_deadlines
+            ]
+            self.meeting_types[kind.id] = (papers, notes)
+
+    def areas(self, phase_of_education: str) -> frozenset[str]:
+        found = self._areas.get(phase_of_education)
+        if found is None:
+            scheme = self.framework.scheme
+            found = frozenset(a.id for a in scheme.areas_for(phase_of_education))
+            self._areas[phase_of_education] = found
+        return found
+
+
+def _area_ratings(rules: _Rules, academy: _Academy, phase_of_education: str) -> list[Rating]:
+    upto = rules.upto
+    judged = [
+        f
+        for f in academy.of(kinds.JUDGEMENT)
+        if _term_order(f.value["academic_year"], f.value["term"]) <= upto
+    ]
+    inspected = academy.of(kinds.INSPECTION)
+    key = (
+        "areas",
+        id(rules.framework),
+        upto,
+        phase_of_education,
+        tuple(map(id, judged)),
+        tuple(map(id, inspected)),
+    )
+    found: list[Rating] | None = rules.memo.get(key)
+    if found is not None:
+        return found
+    framework = rules.framework
     judgements = sorted(
-        (
-            f.value
-            for f in academy.of(kinds.JUDGEMENT)
-            if _term_order(f.value["academic_year"], f.value["term"]) <= upto
-        ),
+        (f.value for f in judged),
         key=lambda v: (_term_order(v["academic_year"], v["term"]), v["judged_on"]),
     )
-    inspections = sorted(
-        (f.value for f in academy.of(kinds.INSPECTION)), key=lambda v: v["inspection_date"]
-    )
-    applicable = {a.id for a in framework.scheme.areas_for(phase_of_education)}
-    ratings = []
+    inspections = sorted((f.value for f in inspected), key=lambda v: v["inspection_date"])
+    applicable = rules.areas(phase_of_education)
+    found = []
     for area in framework.rag.areas:
         if area not in applicable:
             continue
         grade, source = _latest_grade(framework, area, judgements, inspections)
-        ratings.append(grade_rating(framework, area, grade, source))
-    return ratings
+        memo_key = ("grade", id(framework), area, grade, source)
+        rating = rules.memo.get(memo_key)
+        if rating is None:
+            rating = rules.memo[memo_key] = grade_rating(framework, area, grade, source)
+        found.append(rating)
+    rules.memo[key] = found
+    return found
 
 
 def _latest_grade(
@@ -221,20 +331,19 @@ def _latest_grade(
     return None, None
 
 
-def _returns(academy: _Academy, year: str, term: str) -> list[Mapping[str, Any]]:
+def _returns(academy: _Academy, upto: tuple[int, int]) -> list[Fact]:
     """The academy's returns up to the term, oldest period first, latest revision."""
-    upto = _term_order(year, term)
     found = [
-        f.value
+        f
         for f in academy.of(kinds.RETURN)
         if _term_order(f.value["academic_year"], f.value["term"]) <= upto
     ]
     return sorted(
         found,
-        key=lambda v: (
-            _term_order(v["academic_year"], v["term"]),
-            v["half_term"],
-            v["submitted_on"],
+        key=lambda f: (
+            _term_order(f.value["academic_year"], f.value["term"]),
+            f.value["half_term"],
+            f.value["submitted_on"],
         ),
     )
 
@@ -245,7 +354,15 @@ def _source(value: Mapping[str, Any]) -> str:
     return f"{name}, {value['term']} {value['academic_year']}{corrected}"
 
 
-def _data_ratings(framework: Framework, returns: Sequence[Mapping[str, Any]]) -> list[Rating]:
+def _data_ratings(rules: _Rules, returned: Sequence[Fact]) -> list[Rating]:
+    key = ("data", id(rules.framework), tuple(map(id, returned)))
+    found: list[Rating] | None = rules.memo.get(key)
+    if found is None:
+        found = rules.memo[key] = _rate_data(rules.framework, [f.value for f in returned])
+    return found
+
+
+def _rate_data(framework: Framework, returns: Sequence[Mapping[str, Any]]) -> list[Rating]:
     rules = framework.rag
 
     def latest(pick: Any) -> tuple[float | None, str]:
@@ -267,18 +384,35 @@ def _data_ratings(framework: Framework, returns: Sequence[Mapping[str, Any]]) ->
     return ratings
 
 
+def _returns_rating(rules: _Rules, returned: Sequence[Fact], joined: Mapping[str, Any]) -> Rating:
+    # Only returns sent by the date count (returns_due's own reading), so a
+    # reading that knows of later ones rates the line the same.
+    sent = [f.value for f in returned if f.value["submitted_on"] <= rules.returns_by]
+    joined_on, left_on = joined.get("joined_on"), joined.get("left_on")
+    key = (
+        "returns",
+        rules.key,
+        joined_on,
+        left_on,
+        *(
+            (r["return_type"], r["academic_year"], r["term"], r["half_term"], r["submitted_on"])
+            for r in sent
+        ),
+    )
+    found: Rating | None = rules.memo.get(key)
+    if found is None:
+        late = _late_returns(rules, sent, joined_on, left_on)
+        found = rules.memo[key] = returns_rating(rules.framework, late)
+    return found
+
+
 def _late_returns(
-    framework: Framework,
-    returns: Sequence[Mapping[str, Any]],
-    joined: Mapping[str, Any],
-    year: str,
-    term: str,
-    as_of: dt.date,
+    rules: _Rules, returns: Sequence[Mapping[str, Any]], joined_on: Any, left: Any
 ) -> list[str]:
     """Each return the framework's data-drop calendar asks for in the year up to
     the term that came late or, due by the date, has not come (the calendar's
     own reading: trust_frameworks.returns, as academies applies it)."""
-    year_end = dt.date(year_start(year) + 1, 8, 31)
+    year, term = rules.year, rules.term
     submitted = [
         SubmittedReturn(
             r["return_type"],
@@ -289,11 +423,10 @@ def _late_returns(
         )
         for r in returns
     ]
-    left = joined.get("left_on")
     due = returns_due(
-        framework,
-        min(as_of, year_end),
-        dt.date.fromisoformat(str(joined.get("joined_on") or "1900-01-01")),
+        rules.framework,
+        min(rules.as_of, rules.year_end),
+        dt.date.fromisoformat(str(joined_on or "1900-01-01")),
         dt.date.fromisoformat(left) if left else None,
         submitted,
     )
@@ -313,54 +446,81 @@ def _late_returns(
     return late
 
 
-def _actions(academy: _Academy, as_of: dt.date) -> tuple[int, int, str | None]:
-    day = as_of.isoformat()
-    open_ = [
-        a.value
-        for a in academy.of(kinds.ACTION)
-        if a.value["raised_on"] <= day
-        and (a.value["completed_on"] is None or a.value["completed_on"] > day)
-    ]
-    overdue = sorted(a["due_on"] for a in open_ if a["due_on"] < day)
-    return len(open_), len(overdue), overdue[0] if overdue else None
+def _actions(academy: _Academy, day: str) -> tuple[int, int, str | None]:
+    open_ = 0
+    overdue = []
+    for a in academy.of(kinds.ACTION):
+        action = a.value
+        if action["raised_on"] <= day:
+            completed = action["completed_on"]
+            if completed is None or completed > day:
+                open_ += 1
+                if action["due_on"] < day:
+                    overdue.append(action["due_on"])
+    return open_, len(overdue), min(overdue) if overdue else None
 
 
-def _compliance(
-    framework: Framework, academy: _Academy, year: str, term: str, as_of: dt.date
-) -> Compliance:
-    upto = TERMS.index(term)
-    day = as_of.isoformat()
+def _compliance(rules: _Rules, academy: _Academy) -> Compliance:
+    upto = rules.term_index
+    day = rules.day
+    year = rules.year
+    types = rules.meeting_types
     expected = held = papers_due = papers_on_time = notes_due = notes_on_time = 0
     for fact in academy.of(kinds.MEETING):
         meeting = fact.value
         if meeting.get("academic_year") != year or TERMS.index(meeting["term"]) > upto:
             continue
-        held_on = meeting.get("held_on")
-        if held_on and held_on <= day:
+        held_on: str | None = meeting.get("held_on")
+        was_held = held_on is not None and held_on != "" and held_on <= day
+        cancelled = meeting["cancelled"]
+        if was_held:
             held += 1
             if meeting["origin"] == "cadence":
                 expected += 1
-        elif (
-            meeting["origin"] == "cadence"
-            and not meeting["cancelled"]
-            and meeting["scheduled_on"] <= day
-        ):
+        elif meeting["origin"] == "cadence" and not cancelled and meeting["scheduled_on"] <= day:
             expected += 1
-        kind = next((t for t in framework.meeting_types if t.id == meeting["meeting_type"]), None)
-        if kind is None or meeting["cancelled"]:
+        kind = types.get(meeting["meeting_type"])
+        if kind is None or cancelled:
             continue
-        meets_on = dt.date.fromisoformat(held_on or meeting["scheduled_on"])
-        for paper in kind.papers:
-            if meets_on - dt.timedelta(days=paper.lead_time_days) <= as_of:
+        papers, notes = kind
+        meets_on = held_on or meeting["scheduled_on"]
+        for name, due_by in papers:
+            if meets_on <= due_by:
                 papers_due += 1
-                papers_on_time += bool(meeting["papers"].get(paper.name))
-        if held_on and held_on <= day:
-            met = {(d["document"], d["to_role"]) for d in meeting["deadlines"] if d["met"]}
-            for deadline in kind.note_deadlines:
-                if meets_on + dt.timedelta(days=deadline.within_days) < as_of:
+                papers_on_time += bool(meeting["papers"].get(name))
+        if was_held:
+            for document, to_role, before, within_days, by_draft in notes:
+                if meets_on < before:
                     notes_due += 1
-                    notes_on_time += (deadline.document, deadline.to_role) in met
+                    notes_on_time += _note_on_time(
+                        meeting, meets_on, document, to_role, within_days, by_draft, day
+                    )
     return Compliance(expected, held, papers_due, papers_on_time, notes_due, notes_on_time)
+
+
+def _note_on_time(
+    meeting: Mapping[str, Any],
+    held_on: str,
+    document: str,
+    to_role: str,
+    within_days: int,
+    by_draft: bool,
+    day: str,
+) -> bool:
+    """Whether a note deadline was met by the date, as meetings judges it: the
+    notes reached the reader (the first draft, if the draft reaches them; else
+    the circulation) by the date and by the deadline."""
+    delivered = meeting.get("drafted_on") if by_draft else meeting.get("circulated_on")
+    if delivered is None and "circulated_on" not in meeting:
+        # Recorded before the report kept these days: the circulation's own verdict.
+        return any(
+            d["met"] and (d["document"], d["to_role"]) == (document, to_role)
+            for d in meeting.get("deadlines", ())
+        )
+    if delivered is None or delivered > day:
+        return False
+    due_on = (dt.date.fromisoformat(held_on) + dt.timedelta(days=within_days)).isoformat()
+    return bool(delivered <= due_on)
 
 
 def _in_force(phase: Mapping[str, Any], day: str) -> Mapping[str, Any] | None:
@@ -370,13 +530,12 @@ def _in_force(phase: Mapping[str, Any], day: str) -> Mapping[str, Any] | None:
 
 
 def _phases(
-    framework: Framework, academy: _Academy, as_of: dt.date
+    framework: Framework, academy: _Academy, day: str
 ) -> tuple[str, str, str | None, tuple[tuple[str, str, str], ...]]:
     def name(phase: str) -> str:
         found = framework.phase(phase)
         return found.name if found else phase
 
-    day = as_of.isoformat()
     decided = {f.key: _in_force(f.value, day) for f in academy.of(kinds.PHASE)}
     subjects = tuple(
         sorted((key, h["phase"], name(h["phase"])) for key, h in decided.items() if key and h)
@@ -392,11 +551,10 @@ def _phases(
     return "", "", None, subjects
 
 
-def _intervening(intervention: Mapping[str, Any] | None, as_of: dt.date) -> str | None:
+def _intervening(intervention: Mapping[str, Any] | None, day: str) -> str | None:
     """When the formal intervention open on the day started (None: none open)."""
     if not intervention:
         return None
-    day = as_of.isoformat()
     ended = intervention.get("ended_on")
     if intervention["started_on"] <= day and (ended is None or ended > day):
         return str(intervention["started_on"])
@@ -404,42 +562,52 @@ def _intervening(intervention: Mapping[str, Any] | None, as_of: dt.date) -> str 
 
 
 def academy_report(
-    framework: Framework,
-    academy: _Academy,
-    year: str,
-    term: str,
-    as_of: dt.date,
-    spend: Spend,
+    rules: _Rules, academy: _Academy, spend: Spend, lines_only: bool = False
 ) -> AcademyReport:
+    framework, day = rules.framework, rules.day
     details = academy.one(kinds.ACADEMY) or {}
-    phase, phase_name, since, subjects = _phases(framework, academy, as_of)
-    intervening = _intervening(academy.one(kinds.INTERVENTION), as_of)
-    inspections = sorted(
-        (
-            f.value
-            for f in academy.of(kinds.INSPECTION)
-            if f.value["inspection_date"] <= as_of.isoformat()
-        ),
-        key=lambda v: v["inspection_date"],
-    )
-    last = inspections[-1] if inspections else None
-    returns = _returns(academy, year, term)
-    open_actions, overdue, oldest = _actions(academy, as_of)
+    phase, phase_name, since, subjects = _phases(framework, academy, day)
+    intervening = _intervening(academy.one(kinds.INTERVENTION), day)
+    last: Mapping[str, Any] | None = None
+    last_day = ""
+    for f in academy.of(kinds.INSPECTION):  # the latest by the date (the last of a day)
+        on = f.value["inspection_date"]
+        if on <= day and (last is None or on >= last_day):
+            last, last_day = f.value, on
+    returned = _returns(academy, rules.upto)
+    open_actions, overdue, oldest = _actions(academy, day)
     ratings = [
-        *_area_ratings(framework, academy, details.get("phase_of_education", ""), year, term),
+        *_area_ratings(rules, academy, details.get("phase_of_education", "")),
         phase_rating(framework, phase or None, since, intervening),
         inspection_rating(
             framework,
             last["inspection_date"] if last else None,
             dict(last["grades"]) if last else {},
             last["safeguarding"] if last else None,
+            last["scheme"] if last else None,
         ),
-        *_data_ratings(framework, returns),
+        *_data_ratings(rules, returned),
         actions_rating(framework, overdue, oldest),
-        returns_rating(framework, _late_returns(framework, returns, details, year, term, as_of)),
+        _returns_rating(rules, returned, details),
     ]
+    if lines_only:  # what a report compared with is read for: its lines
+        return AcademyReport(
+            academy.academy_id,
+            str(details.get("name", academy.academy_id)),
+            phase,
+            phase_name,
+            subjects,
+            tuple(ratings),
+            overall_rating(framework, ratings),
+            open_actions,
+            overdue,
+            _NO_DAYS,
+            _NO_DAYS,
+            spend,
+            Compliance(),
+        )
     entitlement = next(
-        (f.value for f in academy.of(kinds.ENTITLEMENT) if f.academic_year == year), {}
+        (f.value for f in academy.of(kinds.ENTITLEMENT) if f.academic_year == rules.year), {}
     )
     return AcademyReport(
         academy_id=academy.academy_id,
@@ -454,14 +622,16 @@ def academy_report(
         entitlement_days_granted=days(entitlement.get("total_days", "0")),
         entitlement_days_used=days(entitlement.get("used_days", "0")),
         spend=spend,
-        compliance=_compliance(framework, academy, year, term, as_of),
+        compliance=_compliance(rules, academy),
     )
 
 
-def _in_trust_on(details: Mapping[str, Any] | None, as_of: dt.date) -> bool:
+_NO_DAYS = Decimal("0.00")
+
+
+def _in_trust_on(details: Mapping[str, Any] | None, day: str) -> bool:
     if not details:
         return False
-    day = as_of.isoformat()
     left = details.get("left_on")
     return str(details.get("joined_on", "")) <= day and (left is None or left > day)
 
@@ -476,15 +646,27 @@ def board_report(
     as_of: dt.date,
     spend: Mapping[str, Spend],
     academies: frozenset[str] | None = None,
+    *,
+    memo: Memo | None = None,
+    lines_only: bool = False,
 ) -> BoardReport:
     """The report from the facts known at the date (the caller reads them so);
-    only the ``academies`` given, or every academy in the trust on the date."""
+    only the ``academies`` given, or every academy in the trust on the date.
+
+    ``memo``: lines rated earlier in the same request (other readings of the
+    same facts), reused where rated from the same Fact objects. ``lines_only``:
+    each academy's lines and overall only (for a report that is only compared
+    with, as ``with_history`` does); its compliance and entitlement are left
+    at nothing."""
     by_academy, trust = _by_academy(facts)
+    rules = _Rules(framework, year, term, as_of, {} if memo is None else memo)
+    day = rules.day
+    no_spend = Spend()
     reports = [
-        academy_report(framework, academy, year, term, as_of, spend.get(academy_id, Spend()))
+        academy_report(rules, academy, spend.get(academy_id, no_spend), lines_only)
         for academy_id, academy in by_academy.items()
         if (academies is None or academy_id in academies)
-        and _in_trust_on(academy.one(kinds.ACADEMY), as_of)
+        and _in_trust_on(academy.one(kinds.ACADEMY), day)
     ]
     reports.sort(key=lambda r: (r.name.casefold(), r.academy_id))
     total = Compliance()

@@ -2,11 +2,16 @@
 
 Who may call what is ``entrypoints/access.py`` (the bootstrap checks the role
 first); conversions are ``entrypoints/convert.py``.
+
+The board's report keeps the last reports read whole (application.board_report.
+ReportCache; TRUST_BOARD_REPORT_CACHE of them, default 32, 0: none), with
+their messages: a report found again is not converted again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from collections.abc import Callable
 
 import grpc
@@ -17,9 +22,15 @@ from trust.reporting.v1 import reporting_pb2 as pb
 from trust.reporting.v1 import reporting_pb2_grpc
 
 from reporting.application.actions import ActionsPort, list_owner_actions, today_in_england
-from reporting.application.board_report import BoardFacts, get_board_report
-from reporting.application.ledger import LedgerPort, get_ledger
+from reporting.application.board_report import (
+    BoardFacts,
+    BoardLedger,
+    ReportCache,
+    get_board_report,
+)
+from reporting.application.ledger import get_ledger
 from reporting.application.timeline import TIMELINE_KEY, TimelinePort, academy_timeline
+from reporting.domain.board_report import BoardReport
 from reporting.entrypoints import convert
 
 
@@ -29,10 +40,11 @@ class ReportingServicer(reporting_pb2_grpc.ReportingServiceServicer):
         timeline: TimelinePort,
         *,
         actions: ActionsPort,
-        ledger: LedgerPort,
+        ledger: BoardLedger,
         board: BoardFacts,
         today: Callable[[], dt.date] = today_in_england,
         now: Callable[[], dt.datetime] = clock.now,
+        reports: ReportCache | None = None,
     ) -> None:
         self._timeline = timeline
         self._actions = actions
@@ -40,6 +52,10 @@ class ReportingServicer(reporting_pb2_grpc.ReportingServiceServicer):
         self._board = board
         self._today = today
         self._now = now
+        self._reports = reports
+        # The messages of the reports the cache holds, by the report's identity
+        # (each kept with its report, so an identity is never another's).
+        self._messages: OrderedDict[int, tuple[BoardReport, pb.BoardReport]] = OrderedDict()
 
     async def GetAcademyTimeline(
         self, request: pb.GetAcademyTimelineRequest, context: grpc.aio.ServicerContext
@@ -78,16 +94,37 @@ class ReportingServicer(reporting_pb2_grpc.ReportingServiceServicer):
             current_principal(),
             convert.board_query_from_proto(request),
             self._now(),
+            self._reports,
         )
-        return convert.board_report_to_proto(report)
+        if self._reports is None or self._reports.size <= 0:
+            return convert.board_report_to_proto(report)
+        found = self._messages.get(id(report))
+        if found is not None and found[0] is report:
+            self._messages.move_to_end(id(report))
+            return found[1]
+        message = convert.board_report_to_proto(report)
+        self._messages[id(report)] = (report, message)
+        while len(self._messages) > self._reports.size:
+            self._messages.popitem(last=False)
+        return message
 
 
 def registration(
-    timeline: TimelinePort, *, actions: ActionsPort, ledger: LedgerPort, board: BoardFacts
+    timeline: TimelinePort,
+    *,
+    actions: ActionsPort,
+    ledger: BoardLedger,
+    board: BoardFacts,
+    report_cache_size: int = 0,
 ) -> Callable[[grpc.aio.Server], None]:
+    reports = ReportCache(report_cache_size)
+
     def register(server: grpc.aio.Server) -> None:
         reporting_pb2_grpc.add_ReportingServiceServicer_to_server(
-            ReportingServicer(timeline, actions=actions, ledger=ledger, board=board), server
+            ReportingServicer(
+                timeline, actions=actions, ledger=ledger, board=board, reports=reports
+            ),
+            server,
         )
 
     return register
