@@ -422,6 +422,21 @@ def check_term(y: Year, term: str, report: rpb.BoardReport) -> None:
         open_now = {"autumn": 2, "spring": 1, "summer": 0}[term] if key == "A" else 0
         overdue = 1 if (key, term) == ("A", "autumn") else 0
         assert (academy.open_actions, academy.overdue_actions) == (open_now, overdue), where
+        # The overdue ones listed, with how long they are overdue on the date.
+        assert len(academy.overdue) == overdue, where
+        for late in academy.overdue:
+            due = dt.date.fromisoformat(late.due_on)
+            assert late.days_overdue == (dt.date.fromisoformat(report.as_of) - due).days > 0
+            assert late.title and late.owner_subject and late.owner_role, where
+        # Each line against the same line at the end of last term.
+        last_lines = (
+            {r.dimension: r.colour for r in row(y.reports[before], y, key).ratings}
+            if before
+            else {}
+        )
+        for rating in academy.ratings:
+            assert rating.previous_colour == last_lines.get(rating.dimension, ""), where
+        assert academy.overall.previous_colour == was, where
         entitlement = y.entitlements[(term, key)]
         assert (academy.entitlement_days_granted, academy.entitlement_days_used) == (
             entitlement.granted_days,
@@ -437,6 +452,7 @@ def check_term(y: Year, term: str, report: rpb.BoardReport) -> None:
         )
         assert got_spend == spend.get(y.ids[key], (0, 0, 0, 0)), where
         assert got_spend == expected_spend(key, term), where
+        assert academy.remaining_pence == academy.budget_pence - academy.committed_pence, where
 
         # Meetings held against the cadence, papers and notes on time.
         assert compliance_tuple(academy.compliance) == expected_compliance(y, key, term), where
@@ -448,6 +464,31 @@ def check_term(y: Year, term: str, report: rpb.BoardReport) -> None:
         assert academy.compliance.notes_on_time == deadlines_met(y, key, term), where
         total = [t + n for t, n in zip(total, all_six(academy.compliance), strict=True)]
     assert all_six(report.compliance) == total  # the trust's: the academies' summed
+    # The trust's totals: the academies' columns summed, to the penny and the day.
+    rows = list(report.academies)
+    totals = report.totals
+    assert (totals.open_actions, totals.overdue_actions) == (
+        sum(a.open_actions for a in rows),
+        sum(a.overdue_actions for a in rows),
+    )
+    assert (totals.entitlement_days_granted, totals.entitlement_days_used) == (
+        days_text(sum((days(a.entitlement_days_granted) for a in rows), days("0"))),
+        days_text(sum((days(a.entitlement_days_used) for a in rows), days("0"))),
+    )
+    assert (
+        totals.budget_pence,
+        totals.committed_pence,
+        totals.delivered_pence,
+        totals.invoiced_pence,
+        totals.remaining_pence,
+    ) == (
+        sum(a.budget_pence for a in rows),
+        sum(a.committed_pence for a in rows),
+        sum(a.delivered_pence for a in rows),
+        sum(a.invoiced_pence for a in rows),
+        sum(a.remaining_pence for a in rows),
+    )
+    assert report.framework_name == f.name
     counts: dict[str, int] = {}
     for colour in overall_colours(y, term).values():
         counts[colour] = counts.get(colour, 0) + 1
@@ -523,9 +564,12 @@ def without_revisions(report: rpb.BoardReport) -> rpb.BoardReport:
 
 
 def revisions_of(report: rpb.BoardReport, y: Year, key: str) -> list[tuple[str, ...]]:
+    found = row(report, y, key)
+    labels = {r.dimension: r.label for r in (*found.ratings, found.overall)}
+    assert all(r.label == labels[r.dimension] for r in found.revisions)  # as the line reads
     return [
         (r.dimension, r.then_colour, r.now_colour, r.then_value, r.now_value)
-        for r in row(report, y, key).revisions
+        for r in found.revisions
     ]
 
 

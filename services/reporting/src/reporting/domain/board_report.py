@@ -95,6 +95,28 @@ class Revision:
     now_colour: str
     then_value: str
     now_value: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class OverdueAction:
+    action_id: str
+    title: str
+    owner_subject: str
+    owner_role: str
+    due_on: str
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The trust's sums of the academies' columns."""
+
+    open_actions: int = 0
+    overdue_actions: int = 0
+    entitlement_days_granted: Decimal = Decimal("0.00")
+    entitlement_days_used: Decimal = Decimal("0.00")
+    spend: Spend = Spend()
 
 
 @dataclass(frozen=True)
@@ -115,6 +137,7 @@ class AcademyReport:
     change: str = "new"
     previous_colour: str = ""
     revisions: tuple[Revision, ...] = ()
+    overdue: tuple[OverdueAction, ...] = ()  # most overdue first
 
 
 @dataclass(frozen=True)
@@ -130,6 +153,8 @@ class BoardReport:
     previous_term: str
     academies: tuple[AcademyReport, ...]
     compliance: Compliance = field(default_factory=Compliance)
+    framework_name: str = ""
+    totals: Totals = field(default_factory=Totals)
 
 
 # -- spend ---------------------------------------------------------------------------
@@ -446,7 +471,8 @@ def _late_returns(
     return late
 
 
-def _actions(academy: _Academy, day: str) -> tuple[int, int, str | None]:
+def _actions(academy: _Academy, day: str) -> tuple[int, tuple[OverdueAction, ...]]:
+    """The academy's open actions on the day, and the overdue ones, most overdue first."""
     open_ = 0
     overdue = []
     for a in academy.of(kinds.ACTION):
@@ -456,8 +482,23 @@ def _actions(academy: _Academy, day: str) -> tuple[int, int, str | None]:
             if completed is None or completed > day:
                 open_ += 1
                 if action["due_on"] < day:
-                    overdue.append(action["due_on"])
-    return open_, len(overdue), min(overdue) if overdue else None
+                    overdue.append((a.key, action))
+    on = dt.date.fromisoformat(day)
+    listed = sorted(
+        (
+            OverdueAction(
+                action_id=key,
+                title=action["title"],
+                owner_subject=action["owner_subject"],
+                owner_role=action["owner_role"],
+                due_on=action["due_on"],
+                days_overdue=(on - dt.date.fromisoformat(action["due_on"])).days,
+            )
+            for key, action in overdue
+        ),
+        key=lambda o: (o.due_on, o.title, o.action_id),
+    )
+    return open_, tuple(listed)
 
 
 def _compliance(rules: _Rules, academy: _Academy) -> Compliance:
@@ -575,7 +616,9 @@ def academy_report(
         if on <= day and (last is None or on >= last_day):
             last, last_day = f.value, on
     returned = _returns(academy, rules.upto)
-    open_actions, overdue, oldest = _actions(academy, day)
+    open_actions, overdue_listed = _actions(academy, day)
+    overdue = len(overdue_listed)
+    oldest = overdue_listed[0].due_on if overdue_listed else None
     ratings = [
         *_area_ratings(rules, academy, details.get("phase_of_education", "")),
         phase_rating(framework, phase or None, since, intervening),
@@ -623,6 +666,7 @@ def academy_report(
         entitlement_days_used=days(entitlement.get("used_days", "0")),
         spend=spend,
         compliance=_compliance(rules, academy),
+        overdue=overdue_listed,
     )
 
 
@@ -685,6 +729,25 @@ def board_report(
         previous_term=f"{last_term} {last_year}",
         academies=tuple(reports),
         compliance=total,
+        framework_name=framework.name,
+        totals=_totals(reports),
+    )
+
+
+def _totals(reports: Iterable[AcademyReport]) -> Totals:
+    reports = list(reports)
+    spends = [r.spend for r in reports]
+    return Totals(
+        open_actions=sum(r.open_actions for r in reports),
+        overdue_actions=sum(r.overdue_actions for r in reports),
+        entitlement_days_granted=sum((r.entitlement_days_granted for r in reports), _NO_DAYS),
+        entitlement_days_used=sum((r.entitlement_days_used for r in reports), _NO_DAYS),
+        spend=Spend(
+            sum(s.budget_pence for s in spends),
+            sum(s.committed_pence for s in spends),
+            sum(s.delivered_pence for s in spends),
+            sum(s.invoiced_pence for s in spends),
+        ),
     )
 
 
@@ -693,14 +756,21 @@ def with_history(
 ) -> BoardReport:
     """The report with each academy's change since last term's report, and (when
     ``now`` is the same report from what is known today) what was recorded since."""
-    before = {a.academy_id: a.overall.colour for a in previous.academies} if previous else {}
+    before = {a.academy_id: a for a in previous.academies} if previous else {}
     today = {a.academy_id: a for a in now.academies} if now else {}
     academies = []
     for academy in report.academies:
-        was = before.get(academy.academy_id, NOT_RATED)
+        last_term = before.get(academy.academy_id)
+        was = last_term.overall.colour if last_term else NOT_RATED
+        lines = {r.dimension: r.colour for r in last_term.ratings} if last_term else {}
         academies.append(
             replace(
                 academy,
+                ratings=tuple(
+                    replace(r, previous_colour=lines.get(r.dimension, NOT_RATED))
+                    for r in academy.ratings
+                ),
+                overall=replace(academy.overall, previous_colour=was),
                 change=_change(was, academy.overall.colour),
                 previous_colour=was,
                 revisions=_revisions(academy, today.get(academy.academy_id)),
@@ -728,6 +798,13 @@ def _revisions(then: AcademyReport, now: AcademyReport | None) -> tuple[Revision
         later = current.get(rating.dimension)
         if later and (later.colour, later.value) != (rating.colour, rating.value):
             found.append(
-                Revision(rating.dimension, rating.colour, later.colour, rating.value, later.value)
+                Revision(
+                    rating.dimension,
+                    rating.colour,
+                    later.colour,
+                    rating.value,
+                    later.value,
+                    rating.label,
+                )
             )
     return tuple(found)

@@ -29,6 +29,7 @@ class Rating:
     colour: str
     reasons: tuple[str, ...]
     value: str = ""
+    previous_colour: str = ""  # the line at the end of last term (with_history fills it)
 
 
 def severity(colour: str) -> int:

@@ -12,7 +12,7 @@ from reporting.application.actions import ActionsQuery, OwnerActionsReport
 from reporting.application.board_report import BoardQuery
 from reporting.application.timeline import TimelinePage
 from reporting.domain.actions import OwnerActions, TrackedAction
-from reporting.domain.board_report import AcademyReport, BoardReport, Compliance
+from reporting.domain.board_report import AcademyReport, BoardReport, Compliance, Totals
 from reporting.domain.ledger import Discrepancy, Figures, Ledger, LedgerRow, days_text
 from reporting.domain.rag import Rating
 from reporting.domain.timeline import TimelineEntry
@@ -147,6 +147,7 @@ def rating_to_proto(rating: Rating) -> pb.Rating:
         colour=rating.colour,
         reasons=list(rating.reasons),
         value=rating.value,
+        previous_colour=rating.previous_colour,
     )
 
 
@@ -190,9 +191,36 @@ def academy_report_to_proto(academy: AcademyReport) -> pb.AcademyReport:
                 now_colour=r.now_colour,
                 then_value=r.then_value,
                 now_value=r.now_value,
+                label=r.label,
             )
             for r in academy.revisions
         ],
+        remaining_pence=academy.spend.remaining_pence,
+        overdue=[
+            pb.OverdueAction(
+                action_id=o.action_id,
+                title=o.title,
+                owner_subject=o.owner_subject,
+                owner_role=o.owner_role,
+                due_on=o.due_on,
+                days_overdue=o.days_overdue,
+            )
+            for o in academy.overdue
+        ],
+    )
+
+
+def totals_to_proto(totals: Totals) -> pb.TrustTotals:
+    return pb.TrustTotals(
+        open_actions=totals.open_actions,
+        overdue_actions=totals.overdue_actions,
+        entitlement_days_granted=days_text(totals.entitlement_days_granted),
+        entitlement_days_used=days_text(totals.entitlement_days_used),
+        budget_pence=totals.spend.budget_pence,
+        committed_pence=totals.spend.committed_pence,
+        delivered_pence=totals.spend.delivered_pence,
+        invoiced_pence=totals.spend.invoiced_pence,
+        remaining_pence=totals.spend.remaining_pence,
     )
 
 
@@ -217,4 +245,6 @@ def board_report_to_proto(report: BoardReport) -> pb.BoardReport:
             for colour in ("red", "amber", "green", "")
             if colour in counts
         ],
+        framework_name=report.framework_name,
+        totals=totals_to_proto(report.totals),
     )
