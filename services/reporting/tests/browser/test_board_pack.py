@@ -65,18 +65,36 @@ def academy(
     previous: str = "",
     **fields: object,
 ) -> pb.AcademyReport:
-    """An academy whose lines are "colour:value" ("" colour: not rated)."""
+    """An academy whose lines are "colour:value" ("" colour: not rated); last
+    term each line read as the academy's overall did then."""
     ratings = []
     for dimension, line in lines.items():
         colour, _, value = line.partition(":")
         reason = f"{dimension} is {colour or 'not rated'} for {name}"
         ratings.append(rating(dimension, colour, value, reason))
+        ratings[-1].previous_colour = previous
     worst = [r.label for r in ratings if r.colour == overall] or ["no line rated"]
+    overdue = [
+        pb.OverdueAction(
+            action_id=f"act-{number}-{i}",
+            title=f"Action {i + 1} for {name}",
+            owner_subject=f"head@{number}",
+            owner_role="headteacher",
+            due_on="2026-11-30",
+            days_overdue=18,
+        )
+        for i in range(int(str(fields.get("overdue_actions", 0))))
+    ]
+    budget, committed = fields.get("budget_pence", 0), fields.get("committed_pence", 0)
+    overall_line = rating("overall", overall, "", *(f"the worst line: {w}" for w in worst))
+    overall_line.previous_colour = previous
     return pb.AcademyReport(
+        remaining_pence=int(str(budget)) - int(str(committed)),
+        overdue=overdue,
         academy_id=f"acad-{number:02d}",
         name=name,
         ratings=ratings,
-        overall=rating("overall", overall, "", *(f"the worst line: {w}" for w in worst)),
+        overall=overall_line,
         change=change,
         previous_colour=previous,
         **fields,  # type: ignore[arg-type]
@@ -244,7 +262,20 @@ def board_report() -> pb.BoardReport:
     counts: dict[str, int] = {}
     for a in academies:
         counts[a.overall.colour] = counts.get(a.overall.colour, 0) + 1
+    totals = pb.TrustTotals(
+        open_actions=sum(a.open_actions for a in academies),
+        overdue_actions=sum(a.overdue_actions for a in academies),
+        entitlement_days_granted="70.50",
+        entitlement_days_used="44.74",
+        budget_pence=sum(a.budget_pence for a in academies),
+        committed_pence=sum(a.committed_pence for a in academies),
+        delivered_pence=sum(a.delivered_pence for a in academies),
+        invoiced_pence=sum(a.invoiced_pence for a in academies),
+        remaining_pence=sum(a.remaining_pence for a in academies),
+    )
     return pb.BoardReport(
+        framework_name="Oak's RAG framework",
+        totals=totals,
         trust_id="oak-trust",
         trust_name="Oak Learning Trust",
         academic_year="2026/27",
@@ -298,6 +329,7 @@ def expected_fields(a: pb.AcademyReport) -> dict[str, str]:
         "committed": pounds(a.committed_pence),
         "delivered": pounds(a.delivered_pence),
         "invoiced": pounds(a.invoiced_pence),
+        "remaining": pounds(a.remaining_pence),
         "entitlement_used": a.entitlement_days_used,
         "entitlement_granted": a.entitlement_days_granted,
         "meetings": f"{a.compliance.meetings_held} of {a.compliance.meetings_expected}",
@@ -361,11 +393,28 @@ async def _assert_figures(page: Page, report: pb.BoardReport) -> None:
         for rated in a.ratings:
             for reason in rated.reasons:
                 assert reason in body, reason
+            line = scope.locator(
+                f'tr[data-dimension="{rated.dimension}"] [data-field="line_previous"]'
+            )
+            assert await line.inner_text() == (rated.previous_colour or "not rated")
+        listed = await scope.locator('[data-field="overdue_action"]').all_inner_texts()
+        assert len(listed) == len(a.overdue) == a.overdue_actions
+        for action, text in zip(a.overdue, listed, strict=True):
+            assert action.title in text and "18 days overdue" in text and "headteacher" in text
     counts = {c.colour or "not-rated": c.academies for c in report.overall}
     for colour in ("green", "amber", "red", "not-rated"):
         shown = await page.inner_text(f'#summary [data-field="count-{colour}"]')
         assert shown == str(counts.get(colour, 0)), colour
     assert await page.inner_text('[data-field="trust-meetings"]') == "19 of 22"
+    # The trust's totals as the message gives them, and the framework by name.
+    assert await page.inner_text('[data-field="total-budget"]') == pounds(
+        report.totals.budget_pence
+    )
+    assert await page.inner_text('[data-field="total-remaining"]') == pounds(
+        report.totals.remaining_pence
+    )
+    assert await page.inner_text('[data-field="total-entitlement_used"]') == "44.74"
+    assert await page.inner_text('[data-field="framework_name"]') == report.framework_name
 
 
 async def _assert_charts(page: Page, report: pb.BoardReport) -> None:

@@ -85,6 +85,11 @@ class RatingView:
     value: str
     reasons: tuple[str, ...]
     revised: bool  # reads differently now (a revision was recorded since the date)
+    previous: str = ""  # the line's colour at the end of last term ("" not rated then)
+
+    @property
+    def previous_word(self) -> str:
+        return WORDS[self.previous]
 
     @property
     def word(self) -> str:
@@ -128,6 +133,7 @@ class AcademyView:
     invoiced: str
     compliance: ComplianceView
     revisions: tuple[str, ...]
+    overdue: tuple[str, ...] = ()  # one line per overdue action, most overdue first
 
 
 @dataclass(frozen=True)
@@ -161,7 +167,7 @@ def render_html(report: reporting_pb2.BoardReport, generated_at: str) -> str:
         total_academies=len(report.academies),
         trust_compliance=_compliance_view(report.compliance),
         academies=academies,
-        totals=_totals(report.academies),
+        totals=_totals(report.totals),
         any_revised=any(a.revisions for a in report.academies),
         colours=RAG_COLOURS,
         ink=INK,
@@ -297,12 +303,19 @@ def _academy_view(academy: reporting_pb2.AcademyReport, as_of: str) -> AcademyVi
         days_used=academy.entitlement_days_used or "0.00",
         budget=pounds(academy.budget_pence),
         committed=pounds(academy.committed_pence),
-        remaining=pounds(academy.budget_pence - academy.committed_pence),
+        remaining=pounds(academy.remaining_pence),
         delivered=pounds(academy.delivered_pence),
         invoiced=pounds(academy.invoiced_pence),
         compliance=_compliance_view(academy.compliance),
         revisions=tuple(_revision_text(r, labels, as_of) for r in academy.revisions),
+        overdue=tuple(_overdue_text(o) for o in academy.overdue),
     )
+
+
+def _overdue_text(action: reporting_pb2.OverdueAction) -> str:
+    days = "1 day" if action.days_overdue == 1 else f"{action.days_overdue} days"
+    owner = action.owner_role.replace("_", " ")
+    return f"{action.title} ({owner}), due {_long_date(action.due_on)}: {days} overdue"
 
 
 def _rating_view(
@@ -320,6 +333,7 @@ def _rating_view(
         value=rating.value,
         reasons=tuple(rating.reasons),
         revised=dimension in revised or rating.dimension in revised,
+        previous=_colour(rating.previous_colour),
     )
 
 
@@ -336,7 +350,7 @@ def _revision_text(revision: reporting_pb2.Revision, labels: dict[str, str], as_
         word = WORDS[_colour(colour)]
         return f"{word} ({value})" if value else word
 
-    label = labels.get(revision.dimension, revision.dimension)
+    label = revision.label or labels.get(revision.dimension, revision.dimension)
     then = reading(revision.then_colour, revision.then_value)
     now = reading(revision.now_colour, revision.now_value)
     return f"Recorded since {_long_date(as_of)}: {label} was {then}, now {now}."
@@ -350,18 +364,16 @@ def _colour_counts(report: reporting_pb2.BoardReport) -> list[tuple[str, int]]:
     return list(counts.items())
 
 
-def _totals(academies: Sequence[reporting_pb2.AcademyReport]) -> Totals:
-    def money(field: str) -> int:
-        return sum(int(getattr(a, field)) for a in academies)
-
+def _totals(totals: reporting_pb2.TrustTotals) -> Totals:
+    """The trust's totals as the report gives them (it sums the academies)."""
     return Totals(
-        days_granted=f"{sum((_days(a.entitlement_days_granted) for a in academies), Decimal(0)):.2f}",
-        days_used=f"{sum((_days(a.entitlement_days_used) for a in academies), Decimal(0)):.2f}",
-        budget=pounds(money("budget_pence")),
-        committed=pounds(money("committed_pence")),
-        remaining=pounds(money("budget_pence") - money("committed_pence")),
-        delivered=pounds(money("delivered_pence")),
-        invoiced=pounds(money("invoiced_pence")),
+        days_granted=totals.entitlement_days_granted or "0.00",
+        days_used=totals.entitlement_days_used or "0.00",
+        budget=pounds(totals.budget_pence),
+        committed=pounds(totals.committed_pence),
+        remaining=pounds(totals.remaining_pence),
+        delivered=pounds(totals.delivered_pence),
+        invoiced=pounds(totals.invoiced_pence),
     )
 
 
