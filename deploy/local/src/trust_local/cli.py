@@ -33,6 +33,12 @@ def _print_addresses(platform: Platform) -> None:
     print(f"  Kafka       {platform.kafka.bootstrap_servers} (librdkafka mock cluster)")
     for name, service in platform.services.items():
         print(f"  {name:<11} {service.address} (gRPC, health and reflection on)")
+    if platform.gateway is not None:
+        print(
+            f"  {'gateway':<11} {platform.gateway.address} (every service's API: gRPC, gRPC-Web"
+            " and Connect; health and reflection on)"
+        )
+        print(f"  web client  {platform.web_client_url}")
     print(f"  traces      {platform.run_dir}/<service>.traces.jsonl")
     print(f"  logs        {platform.run_dir}/<service>.log")
 

@@ -25,6 +25,11 @@ from chassis.clock import CLOCK_FILE_VARIABLE, set_clock
 from localinfra import MockKafkaCluster, PostgresCluster, start_mock_kafka, start_postgres
 
 SERVICES = ("academies", "evaluations", "meetings", "support", "reporting")
+GATEWAY = "gateway"
+
+# The reference web client's build (scripts/setup makes it), served by the gateway.
+REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 4))
+WEB_CLIENT_DIST = os.path.join(REPO_ROOT, "clients", "web", "dist")
 
 PARTITIONS = 8  # per topic: room for parallel consumers, keyed so order holds per academy
 
@@ -105,9 +110,17 @@ class Platform:
     token_secret: str
     run_dir: str
     services: dict[str, ServiceProcess] = field(default_factory=dict)
+    # One address for web and mobile clients, in front of the services.
+    gateway: ServiceProcess | None = None
 
     def address(self, service: str) -> str:
+        if service == GATEWAY and self.gateway is not None:
+            return self.gateway.address
         return self.services[service].address
+
+    @property
+    def web_client_url(self) -> str | None:
+        return f"http://{self.gateway.address}/" if self.gateway else None
 
     def trace_file(self, service: str) -> str:
         return os.path.join(self.run_dir, f"{service}.traces.jsonl")
@@ -125,6 +138,8 @@ class Platform:
         set_clock(self.clock_file, when)
 
     def stop(self) -> None:
+        if self.gateway is not None:
+            self.gateway.stop()
         for service in reversed(list(self.services.values())):
             service.stop()
         self.kafka.close()
@@ -146,7 +161,10 @@ def start_infrastructure(fsync: bool = True) -> tuple[PostgresCluster, MockKafka
 
 
 def start_platform(
-    services: Sequence[str] = SERVICES, fsync: bool = True, log_level: str = "INFO"
+    services: Sequence[str] = SERVICES,
+    fsync: bool = True,
+    log_level: str = "INFO",
+    gateway: bool = True,
 ) -> Platform:
     postgres, kafka = start_infrastructure(fsync)
     platform = Platform(
@@ -179,10 +197,35 @@ def start_platform(
             )
             platform.services[name] = service
             service.start()
+        if gateway:
+            platform.gateway = _start_gateway(platform, log_level)
     except Exception:
         platform.stop()
         raise
     return platform
+
+
+def _start_gateway(platform: Platform, log_level: str) -> ServiceProcess:
+    """The gateway in front of the services started, serving the web client."""
+    run_dir = platform.run_dir
+    env = {
+        **os.environ,
+        "TRUST_GATEWAY_BACKENDS": json.dumps(
+            {name: service.address for name, service in platform.services.items()}
+        ),
+        "TRUST_GATEWAY_WEB_ROOT": os.environ.get("TRUST_GATEWAY_WEB_ROOT", WEB_CLIENT_DIST),
+        "TRUST_GRPC_HOST": "127.0.0.1",
+        "TRUST_GRPC_PORT": "0",
+        "TRUST_TOKEN_SECRET": platform.token_secret,
+        "TRUST_TRACE_FILE": platform.trace_file(GATEWAY),
+        "TRUST_READY_FILE": os.path.join(run_dir, f"{GATEWAY}.ready"),
+        "TRUST_LOG_LEVEL": log_level,
+    }
+    gateway = ServiceProcess(
+        GATEWAY, env, os.path.join(run_dir, f"{GATEWAY}.log"), env["TRUST_READY_FILE"]
+    )
+    gateway.start()
+    return gateway
 
 
 def _tail(path: str, lines: int = 40) -> str:
