@@ -198,31 +198,39 @@ def start_platform(
             platform.services[name] = service
             service.start()
         if gateway:
-            platform.gateway = _start_gateway(platform, log_level)
+            platform.gateway = start_gateway(platform, log_level=log_level)
     except Exception:
         platform.stop()
         raise
     return platform
 
 
-def _start_gateway(platform: Platform, log_level: str) -> ServiceProcess:
-    """The gateway in front of the services started, serving the web client."""
+def start_gateway(
+    platform: Platform,
+    backends: dict[str, str] | None = None,
+    name: str = GATEWAY,
+    log_level: str = "INFO",
+    **settings: str,
+) -> ServiceProcess:
+    """A gateway in front of the platform's services (or ``backends``: name ->
+    address), serving the web client; ``settings`` are more TRUST_ variables."""
     run_dir = platform.run_dir
+    if backends is None:
+        backends = {service: process.address for service, process in platform.services.items()}
     env = {
         **os.environ,
-        "TRUST_GATEWAY_BACKENDS": json.dumps(
-            {name: service.address for name, service in platform.services.items()}
-        ),
+        **settings,
+        "TRUST_GATEWAY_BACKENDS": json.dumps(backends),
         "TRUST_GATEWAY_WEB_ROOT": os.environ.get("TRUST_GATEWAY_WEB_ROOT", WEB_CLIENT_DIST),
         "TRUST_GRPC_HOST": "127.0.0.1",
         "TRUST_GRPC_PORT": "0",
         "TRUST_TOKEN_SECRET": platform.token_secret,
-        "TRUST_TRACE_FILE": platform.trace_file(GATEWAY),
-        "TRUST_READY_FILE": os.path.join(run_dir, f"{GATEWAY}.ready"),
+        "TRUST_TRACE_FILE": platform.trace_file(name),
+        "TRUST_READY_FILE": os.path.join(run_dir, f"{name}.ready"),
         "TRUST_LOG_LEVEL": log_level,
     }
     gateway = ServiceProcess(
-        GATEWAY, env, os.path.join(run_dir, f"{GATEWAY}.log"), env["TRUST_READY_FILE"]
+        "gateway", env, os.path.join(run_dir, f"{name}.log"), env["TRUST_READY_FILE"]
     )
     gateway.start()
     return gateway
