@@ -27,7 +27,8 @@ class GatewaySettings(BaseSettings):
     gateway_default_timeout_seconds: float = 30.0
     gateway_max_timeout_seconds: float = 300.0
     gateway_max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
-    # Envoy's worker threads (each runs the Python app on its own event loop).
+    # Threads running the Python app, each with its own event loop (pyvoy's default
+    # for ASGI is 1: one interpreter, so more rarely helps).
     gateway_worker_threads: int = 1
 
     grpc_host: str = "127.0.0.1"
