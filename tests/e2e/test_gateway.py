@@ -2,7 +2,7 @@
 
 Three clients, none of them the project's own code:
 - native gRPC: grpcio stubs over HTTP/2 (mobile apps, other systems);
-- gRPC-Web: connectrpc's client speaking gRPC-Web (binary), as a browser library does;
+- gRPC-Web and Connect in binary: connectrpc's client, as a browser library speaks them;
 - Connect JSON: plain HTTP/1.1 POSTs with JSON bodies (curl, fetch).
 
 A reply through the gateway must equal the reply from the service called
@@ -94,6 +94,23 @@ async def call_grpc(
 async def call_grpc_web(
     address: str, service: str, method: str, request: Message, headers: dict[str, str]
 ) -> Reply:
+    return await _call_connectrpc(ProtocolType.GRPC_WEB, address, service, method, request, headers)
+
+
+async def call_connect_proto(
+    address: str, service: str, method: str, request: Message, headers: dict[str, str]
+) -> Reply:
+    return await _call_connectrpc(ProtocolType.CONNECT, address, service, method, request, headers)
+
+
+async def _call_connectrpc(
+    protocol: ProtocolType,
+    address: str,
+    service: str,
+    method: str,
+    request: Message,
+    headers: dict[str, str],
+) -> Reply:
     _, input_class, output = _method(service, method)
     info = MethodInfo(
         name=method,
@@ -105,7 +122,7 @@ async def call_grpc_web(
     )
     async with ConnectClient(
         f"http://{address}",
-        protocol=ProtocolType.GRPC_WEB,
+        protocol=protocol,
         codec=google_protobuf_binary_codec(),
         send_compression=None,
         timeout_ms=10_000,
@@ -136,6 +153,7 @@ Caller = Callable[[str, str, str, Message, dict[str, str]], Awaitable[Reply]]
 PROTOCOLS: dict[str, Caller] = {
     "grpc": call_grpc,
     "grpc-web": call_grpc_web,
+    "connect-proto": call_connect_proto,
     "connect-json": call_connect_json,
 }
 
@@ -213,11 +231,28 @@ def direct_address(platform: Platform, service: str) -> str:
 # -- calls -------------------------------------------------------------------------------
 
 
+async def settled(platform: Platform, token: str, calls: list[tuple[str, str, Message]]) -> None:
+    """Wait until every service has heard of the fresh trust and its read models stop
+    changing (they learn of it through Kafka), so that two reads can be compared."""
+    last: list[Reply] = []
+    for _ in range(100):
+        now = [
+            await call_grpc(direct_address(platform, svc), svc, method, request, bearer(token))
+            for svc, method, request in calls
+        ]
+        if now == last and not any(isinstance(reply, Failure) for reply in now):
+            return
+        last = now
+        await asyncio.sleep(0.3)
+    raise AssertionError(f"the read models did not settle: {last}")
+
+
 @pytest.mark.parametrize("protocol", PROTOCOLS)
 async def test_a_call_per_service_answers_as_the_service_does(
     platform: Platform, gateway: str, world: TrustFixture, protocol: str
 ) -> None:
     token = world.ceo.token
+    await settled(platform, token, reads(world))
     for service, method, request in reads(world):
         direct = await call_grpc(
             direct_address(platform, service), service, method, request, bearer(token)
@@ -468,3 +503,21 @@ async def test_the_web_client_is_served_from_the_same_address(gateway: str) -> N
         page = await client.get(f"http://{gateway}/")
     assert page.status_code == 200, "scripts/setup builds the web client (clients/web/dist)"
     assert "text/html" in page.headers["content-type"]
+
+
+async def test_an_empty_binary_body_is_answered_and_holds_up_no_one(
+    gateway: str, world: TrustFixture
+) -> None:
+    """A message with no fields set is zero bytes in binary (WhoAmIRequest always)."""
+    url = f"http://{gateway}/trust.academies.v1.AcademiesService/WhoAmI"
+    headers = {**bearer(world.ceo.token), "content-type": "application/proto"}
+    async with httpx.AsyncClient(timeout=5) as client:
+        empty, other = await asyncio.gather(
+            client.post(url, content=b"", headers=headers),
+            client.post(
+                url, content=b"{}", headers={**headers, "content-type": "application/json"}
+            ),
+        )
+    assert empty.status_code == 200
+    assert apb.WhoAmIResponse.FromString(empty.content).trust_id == world.trust_id
+    assert other.json()["trustId"] == world.trust_id
