@@ -448,20 +448,25 @@ _ORDER = {
     "ledger_events": "event_id",
     "owner_actions": "action_id",
     "board_facts": "trust_id, academy_id, kind, key, position",  # versions in their order
+    "board_facts_current": "trust_id, academy_id, kind, key, academic_year",
 }
 _COLUMNS = {
     "timeline_entries": TIMELINE_COLUMNS,
     "ledger_events": LEDGER_COLUMNS,
     "owner_actions": ACTION_COLUMNS,
     "board_facts": BOARD_COLUMNS,
+    # Each fact's current version, kept with the history (reporting's board_store).
+    "board_facts_current": (*BOARD_COLUMNS, "position"),
 }
+# Compared between live and rebuilt: positions aside (each copy numbers its own).
+_COMPARED = {**_COLUMNS, "board_facts_current": BOARD_COLUMNS}
 
 
 async def rows_of(
     conn: asyncpg.Connection, schema: str, table: str, trusts: Sequence[str] | None = None
 ) -> list[tuple[Any, ...]]:
     """A table's rows (positions aside; jsonb as its text), in a comparable order."""
-    columns = ", ".join(f"{c}::text" if c in ("payload", "value") else c for c in _COLUMNS[table])
+    columns = ", ".join(f"{c}::text" if c in ("payload", "value") else c for c in _COMPARED[table])
     where = "" if trusts is None else "WHERE trust_id = ANY($1::text[])"
     rows = await conn.fetch(
         f"SELECT {columns} FROM {schema}.{table} {where} ORDER BY {_ORDER[table]}",

@@ -263,6 +263,7 @@ async def read_models(pool: asyncpg.Pool, schema: str) -> dict[str, list[Any]]:
             "actions": await ActionsStore(schema).all_actions(conn),
             "ledger": await LedgerStore(schema).all_events(conn),
             "board": await BoardStore(schema).all_versions(conn),
+            "board_current": await BoardStore(schema).all_current(conn),
         }
 
 
@@ -291,6 +292,9 @@ async def test_a_rebuild_is_identical_to_the_live_projections(fresh_db):
     live, rebuilt = await read_models(fresh_db, "public"), await read_models(fresh_db, "rebuilt")
     assert rebuilt == live
     assert count == feeds.total()
+    # Each fact's current version (per year) is its latest in the history.
+    async with fresh_db.acquire() as conn:
+        assert live["board_current"] == await BoardStore().latest_in_history(conn)
     assert all(live.values()) and any(e.confidential for e in live["timeline"])
     assert {a.action_id for a in live["actions"]} == {"x1", "x2"}  # not the trust-wide x3
     # The version without a contract and the refused payload went to dead letters
@@ -398,3 +402,33 @@ async def test_one_rebuild_of_a_schema_at_a_time(fresh_db):
 async def test_resuming_needs_a_copy_to_resume(fresh_db):
     with pytest.raises(RebuildRefused, match="nothing to resume in schema never_built"):
         await rebuild(fresh_db, story().readers(), "never_built", resume=True)
+
+
+async def test_a_database_from_before_the_current_versions_gets_them_from_its_history(fresh_db):
+    await project_live(fresh_db, everything(story()))
+    async with fresh_db.acquire() as conn:
+        current = await BoardStore().all_current(conn)
+        await conn.execute("DROP TABLE board_facts_current")
+
+    await apply_schema(fresh_db, SPEC.schema)  # as the service does as it starts
+
+    async with fresh_db.acquire() as conn:
+        assert await BoardStore().all_current(conn) == current
+        assert current == await BoardStore().latest_in_history(conn)
+        await apply_schema(fresh_db, SPEC.schema)  # again: nothing changes
+        assert await BoardStore().all_current(conn) == current
+
+
+async def test_an_event_applied_again_adds_no_version_and_changes_no_current_one(fresh_db):
+    feeds = story()
+    await project_live(fresh_db, everything(feeds))
+    corrected = next(
+        e for e in feeds.events["academies"] if e.event_type == acad.SubmissionCorrected.EVENT_TYPE
+    )
+    async with fresh_db.acquire() as conn:
+        before = await read_models(fresh_db, "public")
+
+        async with conn.transaction():
+            await BoardStore().project(conn, corrected)
+
+        assert await read_models(fresh_db, "public") == before

@@ -1,19 +1,27 @@
 """The board's facts in PostgreSQL: every version of every fact, with when it
-became known (domain/board_facts.py says why versions).
+became known (domain/board_facts.py says why versions), and each fact's current
+version beside them.
 
 The projection runs in the consumer's transaction: for each fact an event
-changes, it reads the fact's latest version, evolves it (pure) and appends the
-next. The idempotent consumer applies an event once; a rebuild writes a copy to
-another schema. Reading "as at" a time is one query: the latest version of each
-fact known by then (DISTINCT ON over the index below). The board's report reads
-the facts as known at up to three times in one query (``readings``): one walk
-over the trust's versions in the index's order, each version read and decoded
-once however many of the readings hold it.
+changes, it reads the fact's current version, evolves it (pure), appends the
+next to the history and makes it the current one, in one statement. The
+idempotent consumer applies an event once; a rebuild writes a copy to another
+schema (adapters/rebuild_writer.py keeps the current versions the same way).
+
+Why a table of current versions: the board's report always reads the facts as
+known now, and the facts as known at a past date mostly are those same
+versions. So a reading takes each fact's current version when it was known by
+the reading's time, and walks the history only for the facts recorded again
+since (``readings``); the history's window is over those facts' versions, not
+over the whole trust's. "Current" is kept per fact and academic year: a reading
+of some years takes, of a fact's versions of those years, the latest known,
+exactly as a walk over the history would.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 
 import asyncpg
@@ -24,10 +32,12 @@ from reporting.domain import board_facts as kinds
 from reporting.domain.board_facts import Fact, fact_changes
 
 TABLE = "board_facts"
+CURRENT_TABLE = "board_facts_current"
 
 
 def board_schema_statements(schema: str = LIVE_SCHEMA) -> list[str]:
     table = qualified(schema, TABLE)
+    current = qualified(schema, CURRENT_TABLE)
     return [
         f"CREATE SCHEMA IF NOT EXISTS {schema}",
         f"""
@@ -43,16 +53,64 @@ def board_schema_statements(schema: str = LIVE_SCHEMA) -> list[str]:
             value         jsonb NOT NULL
         )
         """,
-        f"CREATE INDEX IF NOT EXISTS board_facts_latest ON {table} "
-        "(trust_id, academy_id, kind, key, position DESC)",
         f"CREATE UNIQUE INDEX IF NOT EXISTS board_facts_once ON {table} (event_id, kind, key)",
-        # The readings' walk: every version of a trust's facts in the order the
-        # readings want them, answered from the index alone (no sort, so no
-        # plan that depends on work_mem); values are fetched for the versions
-        # picked only.
+        # The walk over a fact's versions in the order the readings want them,
+        # answered from the index alone; values are fetched for the versions
+        # picked only. (It has board_facts_latest's key, which it replaces.)
         f"CREATE INDEX IF NOT EXISTS board_facts_versions ON {table} "
         "(trust_id, academy_id, kind, key, position DESC) INCLUDE (known_at, academic_year)",
+        f"DROP INDEX IF EXISTS {schema}.board_facts_latest",
+        # Made, and filled from the history, once: a database from before it
+        # existed gets each fact's latest version of each year.
+        f"""
+        DO $$ BEGIN
+        IF to_regclass('{current}') IS NULL THEN
+            CREATE TABLE {current} (
+                trust_id      text NOT NULL,
+                academy_id    text NOT NULL,
+                academic_year text NOT NULL,
+                kind          text NOT NULL,
+                key           text NOT NULL,
+                position      bigint NOT NULL,
+                known_at      timestamptz NOT NULL,
+                event_id      uuid NOT NULL,
+                value         json NOT NULL,
+                PRIMARY KEY (trust_id, academy_id, kind, key, academic_year)
+            );
+            {current_from_history(schema)};
+        END IF;
+        END $$
+        """,
     ]
+
+
+def current_from_history(schema: str, after_position: str = "0") -> str:
+    """SQL making each fact's latest version (per year) among the history's
+    versions after a position its current one: how a rebuild keeps the table
+    after each batch, and how it was first filled."""
+    table, current = qualified(schema, TABLE), qualified(schema, CURRENT_TABLE)
+    return (
+        f"INSERT INTO {current} (trust_id, academy_id, academic_year, kind, key, position, "
+        "known_at, event_id, value) "
+        "SELECT DISTINCT ON (trust_id, academy_id, kind, key, academic_year) trust_id, "
+        f"academy_id, academic_year, kind, key, position, known_at, event_id, {_AS_READ} "
+        f"FROM {table} WHERE position > {after_position} "
+        "ORDER BY trust_id, academy_id, kind, key, academic_year, position DESC "
+        f"{_NEWER_WINS.format(current=current)}"
+    )
+
+
+# The current value is kept as the text jsonb gives out (json, not jsonb): the
+# same JSON as the history's value reads as, converted once as it is written
+# rather than each time it is read.
+_AS_READ = "value::text::json"
+# A version replaces the current one only if it is later (positions only grow).
+_NEWER_WINS = (
+    "ON CONFLICT (trust_id, academy_id, kind, key, academic_year) DO UPDATE SET "
+    "position = EXCLUDED.position, known_at = EXCLUDED.known_at, "
+    "event_id = EXCLUDED.event_id, value = EXCLUDED.value "
+    "WHERE {current}.position < EXCLUDED.position"
+)
 
 
 def _fact(row: asyncpg.Record) -> Fact:
@@ -63,12 +121,24 @@ class BoardStore:
     def __init__(self, schema: str = LIVE_SCHEMA) -> None:
         self.schema = schema
         self.table = qualified(schema, TABLE)
+        self.current = qualified(schema, CURRENT_TABLE)
+        self._record = (
+            f"WITH added AS (INSERT INTO {self.table} (trust_id, academy_id, academic_year, "
+            "kind, key, known_at, event_id, value) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) "
+            # An event applied again (an in-place rebuild racing the live
+            # consumer) adds no second version, and so changes no current one.
+            "ON CONFLICT (event_id, kind, key) DO NOTHING RETURNING *) "
+            f"INSERT INTO {self.current} (trust_id, academy_id, academic_year, kind, key, "
+            "position, known_at, event_id, value) SELECT trust_id, academy_id, academic_year, "
+            f"kind, key, position, known_at, event_id, {_AS_READ} FROM added "
+            + _NEWER_WINS.format(current=self.current)
+        )
 
     async def project(self, conn: asyncpg.Connection, envelope: EventEnvelope) -> None:
         trust_id = str(envelope.payload.get("trust_id") or "")
         for change in fact_changes(envelope):
             previous = await conn.fetchrow(
-                f"SELECT academic_year, value FROM {self.table} "
+                f"SELECT academic_year, value FROM {self.current} "
                 "WHERE trust_id = $1 AND academy_id = $2 AND kind = $3 AND key = $4 "
                 "ORDER BY position DESC LIMIT 1",
                 trust_id,
@@ -81,11 +151,7 @@ class BoardStore:
             if year is None:  # a later event about the fact: its year stays
                 year = previous["academic_year"] if previous else ""
             await conn.execute(
-                f"INSERT INTO {self.table} (trust_id, academy_id, academic_year, kind, key, "
-                "known_at, event_id, value) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) "
-                # An event applied again (an in-place rebuild racing the live
-                # consumer) adds no second version.
-                "ON CONFLICT (event_id, kind, key) DO NOTHING",
+                self._record,
                 trust_id,
                 change.academy_id,
                 year,
@@ -134,25 +200,40 @@ class BoardStore:
     def readings_query(self, readings: int) -> str:
         """The SQL of ``readings`` for that many times: $1 the trust, $2 the
         years, then the times, then the latest of them."""
-        # For each fact, the latest version known by each time (the window's
-        # max over its versions); a version is kept if some reading picks it,
-        # with a bit per reading that does.
+        times = [f"${i + 3}" for i in range(readings)]
+        every = (1 << readings) - 1
+        # A bit per reading that takes the current version: known by its time.
+        known = " | ".join(
+            f"(CASE WHEN known_at <= {t} THEN {1 << i} ELSE 0 END)" for i, t in enumerate(times)
+        )
+        # For a fact recorded again since a reading's time, the latest of its
+        # earlier versions known by then (the window's max over them), for the
+        # readings the current version does not answer.
         picks = " | ".join(
-            f"(CASE WHEN position = max(position) FILTER (WHERE known_at <= ${i + 3}) "
+            f"(CASE WHEN h.position = max(h.position) FILTER (WHERE h.known_at <= {t}) "
             f"OVER fact THEN {1 << i} ELSE 0 END)"
-            for i in range(readings)
+            for i, t in enumerate(times)
         )
         return (
-            f"SELECT v.academy_id, v.academic_year, v.kind, v.key, f.value, v.readings FROM ("
-            f"SELECT position, academy_id, academic_year, kind, key, {picks} AS readings "
-            f"FROM {self.table} WHERE trust_id = $1 AND academic_year = ANY($2::text[]) "
-            f"AND known_at <= ${readings + 3} "
-            "WINDOW fact AS (PARTITION BY academy_id, kind, key)"
-            # LIMIT 1: each value fetched by its key for the versions picked
-            # only, never joined over the whole table.
-            f") v CROSS JOIN LATERAL (SELECT value FROM {self.table} b "
-            "WHERE b.position = v.position LIMIT 1) f WHERE v.readings <> 0 "
-            "ORDER BY v.academy_id, v.kind, v.key, v.position DESC"
+            "WITH cur AS MATERIALIZED (SELECT position, academy_id, academic_year, kind, key, "
+            f"value, {known} AS readings FROM {self.current} "
+            "WHERE trust_id = $1 AND academic_year = ANY($2::text[])), "
+            "earlier AS (SELECT * FROM ("
+            "SELECT h.position, h.academy_id, h.academic_year, h.kind, h.key, "
+            f"({picks}) & ~c.readings AS readings FROM cur c JOIN {self.table} h "
+            "ON h.trust_id = $1 AND h.academy_id = c.academy_id AND h.kind = c.kind "
+            "AND h.key = c.key AND h.position < c.position "
+            f"WHERE c.readings <> {every} AND h.academic_year = c.academic_year "
+            f"AND h.known_at <= ${readings + 3} "
+            "WINDOW fact AS (PARTITION BY h.academy_id, h.kind, h.key, h.academic_year)"
+            ") v WHERE v.readings <> 0) "
+            "SELECT academy_id, academic_year, kind, key, value::text, readings, position "
+            "FROM cur WHERE readings <> 0 UNION ALL "
+            "SELECT e.academy_id, e.academic_year, e.kind, e.key, f.value::text, e.readings, "
+            # LIMIT 1: each value fetched by its key for the versions picked only.
+            f"e.position FROM earlier e CROSS JOIN LATERAL (SELECT value FROM {self.table} b "
+            "WHERE b.position = e.position LIMIT 1) f "
+            "ORDER BY 1, 3, 4, 7 DESC"
         )
 
     async def readings(
@@ -173,13 +254,21 @@ class BoardStore:
             *known_by,
             max(known_by),
         )
+        # The values as one JSON document: one call of the decoder for them all
+        # (what the pool's codec would make of each, at a fraction of the cost).
+        values = json.loads("[" + ",".join([row[4] for row in rows]) + "]")
         found: list[list[Fact]] = [[] for _ in known_by]
-        bits = [(1 << i, found[i]) for i in range(len(known_by))]
-        for row in rows:
-            fact = Fact(row[0], row[1], row[2], row[3], row[4])
+        # Per reading, the fact it took last: of a fact's versions of several
+        # years, a reading takes the latest (they come latest first).
+        taken: list[tuple[str, str, str] | None] = [None] * len(known_by)
+        bits = [(i, 1 << i, found[i]) for i in range(len(known_by))]
+        for row, value in zip(rows, values, strict=True):
+            fact = Fact(row[0], row[1], row[2], row[3], value)
             readings = row[5]
-            for bit, reading in bits:
-                if readings & bit:
+            name = (row[0], row[2], row[3])
+            for i, bit, reading in bits:
+                if readings & bit and taken[i] != name:
+                    taken[i] = name
                     reading.append(fact)
         return found
 
@@ -197,6 +286,26 @@ class BoardStore:
         rows = await conn.fetch(
             f"SELECT trust_id, academy_id, academic_year, kind, key, known_at, event_id, "
             f"value::text FROM {self.table} ORDER BY trust_id, academy_id, kind, key, position"
+        )
+        return [tuple(row.values()) for row in rows]
+
+    async def all_current(self, conn: asyncpg.Connection) -> list[tuple[object, ...]]:
+        """Every current version, position aside: a rebuild's copy equals the live one."""
+        rows = await conn.fetch(
+            f"SELECT trust_id, academy_id, academic_year, kind, key, known_at, event_id, "
+            f"value::text FROM {self.current} ORDER BY trust_id, academy_id, kind, key, "
+            "academic_year"
+        )
+        return [tuple(row.values()) for row in rows]
+
+    async def latest_in_history(self, conn: asyncpg.Connection) -> list[tuple[object, ...]]:
+        """What the current versions must be: each fact's latest version of each
+        year in the history, as ``all_current`` lists them."""
+        rows = await conn.fetch(
+            f"SELECT DISTINCT ON (trust_id, academy_id, kind, key, academic_year) trust_id, "
+            f"academy_id, academic_year, kind, key, known_at, event_id, value::text "
+            f"FROM {self.table} ORDER BY trust_id, academy_id, kind, key, academic_year, "
+            "position DESC"
         )
         return [tuple(row.values()) for row in rows]
 

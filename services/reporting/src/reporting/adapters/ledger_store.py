@@ -15,6 +15,7 @@ live model is in schema ``public``, a rebuild may write a copy to another.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 
 import asyncpg
@@ -99,7 +100,7 @@ class LedgerStore:
         particular order: what the board report's spend folds (it sorts)."""
         rows = await conn.fetch(
             "SELECT event_id, trust_id, academy_id, academic_year, event_type, source_service, "
-            f"global_position, occurred_at, payload FROM {self._table} "
+            f"global_position, occurred_at, payload::text FROM {self._table} "
             "WHERE trust_id = $1 AND academic_year = $2 AND event_type = ANY($3::text[]) "
             "AND occurred_at <= $4",
             trust_id,
@@ -107,7 +108,13 @@ class LedgerStore:
             sorted(MONEY_EVENTS),
             known_by,
         )
-        return [LedgerEvent(*row) for row in rows]
+        # The payloads as one JSON document: one call of the decoder for them all
+        # (what the pool's codec would make of each, at a fraction of the cost).
+        payloads = json.loads("[" + ",".join([row[8] for row in rows]) + "]")
+        return [
+            LedgerEvent(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], payload)
+            for r, payload in zip(rows, payloads, strict=True)
+        ]
 
     async def version(
         self, conn: asyncpg.Connection, trust_id: str, academic_year: str

@@ -6,6 +6,10 @@ pass, the jsonb text included); the tables are the stores' own, made by their
 schema statements. A batch and the feed position it reaches commit together, so
 after a crash the copy holds exactly the events up to its checkpoints, never
 half a batch: a resumed rebuild continues after them and applies no event twice.
+The board's current versions (board_store.CURRENT_TABLE) are not written as
+rows: each batch, after its versions are copied, makes the latest of them the
+current ones in SQL (board_store.current_from_history), so they are the live
+store's by construction, and commit with the batch.
 
 jsonb and COPY: the platform's pools encode json/jsonb as text with
 json.dumps (chassis.db), which binary COPY cannot use. The writer installs a
@@ -27,8 +31,9 @@ from typing import Any
 import asyncpg
 
 from reporting.adapters.actions_store import ActionsStore, actions_schema_statements
+from reporting.adapters.board_store import CURRENT_TABLE as BOARD_CURRENT_TABLE
 from reporting.adapters.board_store import TABLE as BOARD_TABLE
-from reporting.adapters.board_store import board_schema_statements
+from reporting.adapters.board_store import board_schema_statements, current_from_history
 from reporting.adapters.ledger_store import TABLE as LEDGER_TABLE
 from reporting.adapters.ledger_store import schema_statements as ledger_schema_statements
 from reporting.adapters.timeline_store import LIVE_SCHEMA, qualified, schema_statements
@@ -198,6 +203,8 @@ class RebuildWriter:
         self._timeline = qualified(schema, TIMELINE_TABLE)
         self._ledger = qualified(schema, LEDGER_TABLE)
         self._board = qualified(schema, BOARD_TABLE)
+        self._board_current = qualified(schema, BOARD_CURRENT_TABLE)
+        self._current_after = current_from_history(schema, "$1")
         self._actions = qualified(schema, ACTIONS_TABLE)
 
     def _model_statements(self) -> list[str]:
@@ -245,7 +252,8 @@ class RebuildWriter:
         for statement in self._model_statements():
             await conn.execute(statement)
         await conn.execute(
-            f"TRUNCATE {self._timeline}, {self._actions}, {self._ledger}, {self._board}"
+            f"TRUNCATE {self._timeline}, {self._actions}, {self._ledger}, {self._board}, "
+            f"{self._board_current}"
         )
 
     async def saved_state(self, conn: asyncpg.Connection) -> SavedState:
@@ -259,9 +267,10 @@ class RebuildWriter:
             )
         rows = await conn.fetch(f"SELECT feed, position, events FROM {self.progress_table}")
         checkpoints = {r["feed"]: Checkpoint(r["feed"], r["position"], r["events"]) for r in rows}
+        # A fact's latest version (of whichever year): its latest current one.
         facts = await conn.fetch(
             f"SELECT DISTINCT ON (trust_id, academy_id, kind, key) trust_id, academy_id, kind, "
-            f"key, academic_year, value FROM {self._board} "
+            f"key, academic_year, value FROM {self._board_current} "
             "ORDER BY trust_id, academy_id, kind, key, position DESC"
         )
         actions = await ActionsStore(self.schema).all_actions(conn)
@@ -303,7 +312,13 @@ class RebuildWriter:
     ) -> None:
         await _copy(conn, self.schema, TIMELINE_TABLE, TIMELINE_COLUMNS, batch.timeline)
         await _copy(conn, self.schema, LEDGER_TABLE, LEDGER_COLUMNS, batch.ledger)
-        await _copy(conn, self.schema, BOARD_TABLE, BOARD_COLUMNS, batch.board)
+        if batch.board:
+            # The versions just written get positions after the last one there;
+            # the latest of them per fact and year become the current ones, as
+            # the live store makes each as it writes it.
+            before = await conn.fetchval(f"SELECT coalesce(max(position), 0) FROM {self._board}")
+            await _copy(conn, self.schema, BOARD_TABLE, BOARD_COLUMNS, batch.board)
+            await conn.execute(self._current_after, before)
         if batch.actions:
             # An action changed again since an earlier batch: its row is replaced.
             ids = [row[0] for row in batch.actions]

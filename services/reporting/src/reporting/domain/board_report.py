@@ -38,6 +38,7 @@ from reporting.domain.rag import (
     phase_rating,
     returns_rating,
     severity,
+    with_previous,
 )
 
 TERMS = ("autumn", "spring", "summer")
@@ -619,20 +620,41 @@ def academy_report(
     open_actions, overdue_listed = _actions(academy, day)
     overdue = len(overdue_listed)
     oldest = overdue_listed[0].due_on if overdue_listed else None
-    ratings = [
-        *_area_ratings(rules, academy, details.get("phase_of_education", "")),
-        phase_rating(framework, phase or None, since, intervening),
-        inspection_rating(
+    memo = rules.memo
+    # Lines rated from equal inputs are the same Rating: rated once a request.
+    phase_key = ("phase", id(framework), phase, since, intervening)
+    phase_line: Rating | None = memo.get(phase_key)
+    if phase_line is None:
+        phase_line = memo[phase_key] = phase_rating(framework, phase or None, since, intervening)
+    # Keyed by the inspection's value object, alive as long as the memo (its Fact is).
+    inspection_key = ("inspection", id(framework), id(last))
+    inspection_line: Rating | None = memo.get(inspection_key)
+    if inspection_line is None:
+        inspection_line = memo[inspection_key] = inspection_rating(
             framework,
             last["inspection_date"] if last else None,
             dict(last["grades"]) if last else {},
             last["safeguarding"] if last else None,
             last["scheme"] if last else None,
-        ),
+        )
+    actions_key = ("actions", id(framework), overdue, oldest)
+    actions_line: Rating | None = memo.get(actions_key)
+    if actions_line is None:
+        actions_line = memo[actions_key] = actions_rating(framework, overdue, oldest)
+    ratings = [
+        *_area_ratings(rules, academy, details.get("phase_of_education", "")),
+        phase_line,
+        inspection_line,
         *_data_ratings(rules, returned),
-        actions_rating(framework, overdue, oldest),
+        actions_line,
         _returns_rating(rules, returned, details),
     ]
+    # Every line is one of the memo's Ratings (alive with it), so their
+    # identities name them.
+    overall_key = ("overall", id(framework), *map(id, ratings))
+    overall: Rating | None = memo.get(overall_key)
+    if overall is None:
+        overall = memo[overall_key] = overall_rating(framework, ratings)
     if lines_only:  # what a report compared with is read for: its lines
         return AcademyReport(
             academy.academy_id,
@@ -641,7 +663,7 @@ def academy_report(
             phase_name,
             subjects,
             tuple(ratings),
-            overall_rating(framework, ratings),
+            overall,
             open_actions,
             overdue,
             _NO_DAYS,
@@ -659,7 +681,7 @@ def academy_report(
         phase_name=phase_name,
         subject_phases=subjects,
         ratings=tuple(ratings),
-        overall=overall_rating(framework, ratings),
+        overall=overall,
         open_actions=open_actions,
         overdue_actions=overdue,
         entitlement_days_granted=days(entitlement.get("total_days", "0")),
@@ -759,18 +781,18 @@ def with_history(
     before = {a.academy_id: a for a in previous.academies} if previous else {}
     today = {a.academy_id: a for a in now.academies} if now else {}
     academies = []
+    no_lines: dict[str, str] = {}
     for academy in report.academies:
         last_term = before.get(academy.academy_id)
         was = last_term.overall.colour if last_term else NOT_RATED
-        lines = {r.dimension: r.colour for r in last_term.ratings} if last_term else {}
+        lines = {r.dimension: r.colour for r in last_term.ratings} if last_term else no_lines
         academies.append(
             replace(
                 academy,
                 ratings=tuple(
-                    replace(r, previous_colour=lines.get(r.dimension, NOT_RATED))
-                    for r in academy.ratings
+                    with_previous(r, lines.get(r.dimension, NOT_RATED)) for r in academy.ratings
                 ),
-                overall=replace(academy.overall, previous_colour=was),
+                overall=with_previous(academy.overall, was),
                 change=_change(was, academy.overall.colour),
                 previous_colour=was,
                 revisions=_revisions(academy, today.get(academy.academy_id)),

@@ -32,6 +32,14 @@ class Rating:
     previous_colour: str = ""  # the line at the end of last term (with_history fills it)
 
 
+def with_previous(rating: Rating, colour: str) -> Rating:
+    """The rating with its line's colour last term (``replace`` without its
+    generic cost: a report sets it on every line)."""
+    return Rating(
+        rating.dimension, rating.label, rating.colour, rating.reasons, rating.value, colour
+    )
+
+
 def severity(colour: str) -> int:
     """How bad a colour is (not rated: -1)."""
     return _SEVERITY.get(colour, -1)
