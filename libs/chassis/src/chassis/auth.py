@@ -1,9 +1,13 @@
 """Bearer tokens: who is calling, in which role, for which trust and academies.
 
-Tokens are JWTs signed with a shared secret (HS256) by the trust's identity
-service, or locally by ``trust-token``. The gRPC interceptor rejects a missing,
-expired or tampered token with UNAUTHENTICATED; what a valid caller may do is
-each service's decision (PERMISSION_DENIED).
+Two kinds of token are accepted, told apart by their algorithm:
+- the platform's own, signed with a shared secret (HS256): ``trust-token``
+  locally, or the platform's other processes;
+- the trust's identity provider's (RS256 or ES256), checked against the keys it
+  publishes (chassis.identity), when one is configured.
+Any other algorithm (``none`` among them) is refused. The gRPC interceptor and
+the gateway reject a missing, expired or tampered token with UNAUTHENTICATED;
+what a valid caller may do is each service's decision (PERMISSION_DENIED).
 """
 
 from __future__ import annotations
@@ -19,6 +23,12 @@ import jwt
 
 from chassis.envelope import Actor
 from chassis.errors import PermissionDenied, Unauthenticated
+from chassis.identity import (
+    PROVIDER_ALGORITHMS,
+    IdentityProvider,
+    ProviderKeys,
+    verify_provider_token,
+)
 
 ISSUER = "trust-platform"
 AUDIENCE = "trust-platform"
@@ -81,10 +91,12 @@ class TokenService:
     # signature on every call of a busy client costs more than the call itself.
     _CACHE_SIZE = 4096
 
-    def __init__(self, secret: str) -> None:
+    def __init__(self, secret: str, provider: IdentityProvider | None = None) -> None:
         if len(secret) < 32:
             raise ValueError("the token secret must be at least 32 characters")
         self._secret = secret
+        self._provider = provider
+        self._provider_keys = ProviderKeys(provider) if provider else None
         self._verified: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
 
     def mint(
@@ -124,6 +136,22 @@ class TokenService:
 
     def _verify_signature(self, token: str) -> tuple[Principal, float]:
         try:
+            header = jwt.get_unverified_header(token)
+        except jwt.InvalidTokenError as error:
+            raise Unauthenticated(f"the bearer token is not valid: {error}") from error
+        algorithm = header.get("alg")
+        if algorithm == "HS256":
+            return self._verify_local(token)
+        if algorithm in PROVIDER_ALGORITHMS and self._provider and self._provider_keys:
+            claims = verify_provider_token(token, header, self._provider, self._provider_keys)
+            return _provider_principal(claims, self._provider), float(claims["exp"])
+        accepted = ["HS256", *(PROVIDER_ALGORITHMS if self._provider else ())]
+        raise Unauthenticated(
+            f"the bearer token is signed with {algorithm!r}; accepted: {', '.join(accepted)}"
+        )
+
+    def _verify_local(self, token: str) -> tuple[Principal, float]:
+        try:
             claims = jwt.decode(
                 token,
                 self._secret,
@@ -147,6 +175,34 @@ class TokenService:
             raise Unauthenticated("the bearer token's academies claim must be a list of ids")
         principal = Principal(str(claims["sub"]), role, str(claims["trust"]), frozenset(academies))
         return principal, float(claims["exp"])
+
+
+_ROLE_NAMES = frozenset(role.value for role in Role)
+
+
+def _provider_principal(claims: dict[str, object], provider: IdentityProvider) -> Principal:
+    """The caller in the platform's terms, from the provider's claims."""
+    granted = claims.get(provider.role_claim)
+    names = [granted] if isinstance(granted, str) else granted
+    if not isinstance(names, list):
+        names = []
+    roles = sorted({Role(name) for name in names if name in _ROLE_NAMES})
+    if len(roles) != 1:
+        found = ", ".join(str(name) for name in names) or "none"
+        raise Unauthenticated(
+            f"the bearer token must grant exactly one platform role in "
+            f"{provider.role_claim!r}; it grants: {found}"
+        )
+    trust = claims.get(provider.trust_claim)
+    if not isinstance(trust, str) or not trust:
+        raise Unauthenticated(f"the bearer token names no trust in {provider.trust_claim!r}")
+    academies = claims.get(provider.academies_claim) or []
+    if not isinstance(academies, list) or not all(isinstance(a, str) for a in academies):
+        raise Unauthenticated(
+            f"the bearer token's {provider.academies_claim!r} claim must be a list of ids"
+        )
+    subject = str(claims[provider.subject_claim])
+    return Principal(subject, roles[0], trust, frozenset(academies))
 
 
 _current_principal: contextvars.ContextVar[Principal | None] = contextvars.ContextVar(

@@ -118,7 +118,7 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
     pool = await create_pool(settings.database_url, min_size=2, max_size=16)
     await apply_schema(pool, [*EVENT_SCHEMA, *RELAY_SCHEMA, *INBOX_SCHEMA, *spec.schema])
     store = PostgresEventStore(pool, source=spec.name, max_message_bytes=settings.max_message_bytes)
-    tokens = TokenService(settings.token_secret)
+    tokens = settings.token_service()
     broker = KafkaBroker(
         settings.kafka_bootstrap,
         client_id=spec.name,
@@ -212,6 +212,7 @@ async def serve(spec: ServiceSpec, settings: ServiceSettings | None = None) -> N
     """Run the service until SIGINT/SIGTERM, then shut down gracefully."""
     settings = settings or ServiceSettings()
     configure_logging(spec.name, settings.log_level)
+    settings.check_startable()
     provider = configure_tracing(
         spec.name,
         settings.otlp_endpoint,

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from chassis.settings import LOCAL_DEV_SECRET
+from chassis.settings import IdentitySettings
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 # The largest request message the gateway reads (as the services' own limit).
 DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024
 
 
-class GatewaySettings(BaseSettings):
+class GatewaySettings(IdentitySettings):
+    """The gateway's own settings; who may call (tokens, the identity provider, the
+    environment) are the services' own (IdentitySettings)."""
+
     model_config = SettingsConfigDict(env_prefix="TRUST_", extra="ignore")
 
     # Backend name -> host:port, as JSON: {"academies": "academies:50051", ...}.
@@ -33,7 +36,6 @@ class GatewaySettings(BaseSettings):
 
     grpc_host: str = "127.0.0.1"
     grpc_port: int = 0
-    token_secret: str = LOCAL_DEV_SECRET
     otlp_endpoint: str | None = None
     trace_file: str | None = None
     trace_sample_ratio: float = 1.0

@@ -17,7 +17,6 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from chassis.auth import TokenService
 from chassis.logging_setup import configure_logging
 from chassis.telemetry import configure_tracing
 from connectrpc.server import ConnectASGIApplication
@@ -90,7 +89,7 @@ class Gateway:
         forwarder = Forwarder(
             self.routes,
             self.channels,
-            TokenService(settings.token_secret),
+            settings.token_service(),
             settings.gateway_default_timeout_seconds,
             settings.gateway_max_timeout_seconds,
         )

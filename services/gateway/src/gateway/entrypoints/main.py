@@ -17,6 +17,7 @@ import signal
 import sys
 
 from chassis.logging_setup import configure_logging
+from chassis.settings import InsecureSettings
 from pyvoy import PyvoyServer
 
 from gateway.adapters.descriptors import contract_services, load_contracts
@@ -46,6 +47,7 @@ def check_routes(settings: GatewaySettings) -> RouteTable:
 
 
 async def serve(settings: GatewaySettings) -> int:
+    settings.check_startable()
     routes = check_routes(settings)
     if not routes.routes:
         log.warning("no backends configured (TRUST_GATEWAY_BACKENDS): only health is served")
@@ -89,6 +91,9 @@ def main() -> None:
         code = asyncio.run(serve(settings))
     except RouteConfigError as error:
         log.critical("the gateway's routing is not valid: %s", error)
+        code = 2
+    except InsecureSettings as error:
+        log.critical("the gateway refuses to start: %s", error)
         code = 2
     except Exception:
         log.critical("the gateway could not start or stopped on an error", exc_info=True)
