@@ -72,6 +72,10 @@ def _check_scalar(path: str, value: str | bytes, limit: int, field: FieldDescrip
     if limit and len(value) > limit:
         word = _size_word(field)
         raise InvalidArgument(f"{path} is {len(value):,} {word}; the limit is {limit:,} {word}")
+    # PostgreSQL's text and jsonb cannot hold U+0000: refused here, said plainly,
+    # rather than failing deep in a query (INTERNAL).
+    if isinstance(value, str) and "\x00" in value:
+        raise InvalidArgument(f"{path} contains a NUL character (U+0000), which is not allowed")
 
 
 def validate_request(message: Message, prefix: str = "") -> None:

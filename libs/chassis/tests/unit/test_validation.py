@@ -104,3 +104,12 @@ def test_a_request_within_its_limits_passes():
             return_type="termly_kpi",
         )
     )
+
+
+def test_a_nul_character_anywhere_is_refused_by_its_path():
+    """PostgreSQL cannot store U+0000 in text or jsonb: refused before any query."""
+    with pytest.raises(InvalidArgument, match=r"academy_id contains a NUL character \(U\+0000\)"):
+        validate_request(academies_pb2.GetAcademyRequest(academy_id="a\x00b"))
+    request = meetings_pb2.ListActionsRequest(trust_id="t1", owner_subject="x\x00")
+    with pytest.raises(InvalidArgument, match="owner_subject contains a NUL"):
+        validate_request(request)
