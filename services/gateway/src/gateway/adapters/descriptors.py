@@ -12,30 +12,22 @@ import pkgutil
 from collections.abc import Iterable
 
 import trust
-from google.protobuf import descriptor_pb2, descriptor_pool
+from google.protobuf import descriptor_pb2
 from google.protobuf.descriptor import ServiceDescriptor
 from grpc_health.v1 import health_pb2
 
-HEALTH_SERVICE = health_pb2.DESCRIPTOR.services_by_name["Health"].full_name
+HEALTH = health_pb2.DESCRIPTOR.services_by_name["Health"]
 
 
-def load_contracts() -> descriptor_pool.DescriptorPool:
-    """Imports every compiled contract module; returns the pool they registered in."""
-    for module in pkgutil.walk_packages(trust.__path__, prefix="trust."):
-        if module.name.endswith("_pb2"):
-            importlib.import_module(module.name)
-    return descriptor_pool.Default()
-
-
-def contract_services(pool: descriptor_pool.DescriptorPool) -> dict[str, ServiceDescriptor]:
-    """Every service of the ``trust`` contracts, by full name."""
+def contract_services() -> dict[str, ServiceDescriptor]:
+    """Every service of the ``trust`` contracts, by full name (importing each
+    compiled contract module registers its descriptors)."""
     services: dict[str, ServiceDescriptor] = {}
     for module in pkgutil.walk_packages(trust.__path__, prefix="trust."):
-        if not module.name.endswith("_pb2"):
-            continue
-        file = importlib.import_module(module.name).DESCRIPTOR
-        for service in file.services_by_name.values():
-            services[service.full_name] = pool.FindServiceByName(service.full_name)
+        if module.name.endswith("_pb2"):
+            file = importlib.import_module(module.name).DESCRIPTOR
+            for service in file.services_by_name.values():
+                services[service.full_name] = service
     return services
 
 

@@ -15,7 +15,7 @@ import logging
 import os
 import signal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from chassis.logging_setup import configure_logging
 from chassis.telemetry import configure_tracing
@@ -34,12 +34,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.adapters.backends import BackendChannels
 from gateway.adapters.codecs import PassThroughBinaryCodec, TranscodingJsonCodec
-from gateway.adapters.descriptors import (
-    HEALTH_SERVICE,
-    contract_services,
-    file_descriptor_set,
-    load_contracts,
-)
+from gateway.adapters.descriptors import HEALTH, contract_services, file_descriptor_set
 from gateway.application.check_health import HealthChecker
 from gateway.application.forward_call import Forwarder
 from gateway.domain.routes import RouteTable
@@ -82,8 +77,7 @@ class _ForwardingConnectApp(ConnectASGIApplication):
 class Gateway:
     def __init__(self, settings: GatewaySettings) -> None:
         self.settings = settings
-        pool = load_contracts()
-        services = contract_services(pool)
+        services = contract_services()
         self.routes = RouteTable.build(settings.gateway_backends, services, settings.gateway_routes)
         self.channels = BackendChannels(settings.gateway_max_request_bytes)
         forwarder = Forwarder(
@@ -102,16 +96,15 @@ class Gateway:
         # connectrpc types ASGI with asgiref's TypedDicts; starlette's plain types here.
         self._rpc: ASGIApp = _ForwardingConnectApp(  # type: ignore[assignment]
             service=None,
-            endpoints=lambda _service: endpoints,
+            # Typed by connectrpc as its endpoint classes' union; these are of them.
+            endpoints=lambda _service: cast(Any, endpoints),
             codecs=[PassThroughBinaryCodec(), TranscodingJsonCodec()],
             read_max_bytes=settings.gateway_max_request_bytes,
         )
         # Reflection describes exactly what is routed, and health.
-        listed = [*self.routes.services, HEALTH_SERVICE]
-        registry = FileDescriptorSet.from_binary(
-            file_descriptor_set(pool.FindServiceByName(name) for name in listed)
-        ).to_registry()
-        described = [registry.service(name) for name in listed]
+        listed = [*routed.values(), HEALTH]
+        registry = FileDescriptorSet.from_binary(file_descriptor_set(listed)).to_registry()
+        described = [registry.service(service.full_name) for service in listed]
         self._reflection_v1 = ServerReflectionASGIApplication(ServerReflectionService(*described))
         self._reflection_v1alpha = ServerReflectionAlphaASGIApplication(
             ServerReflectionAlphaService(*described)
@@ -206,23 +199,9 @@ async def _leave_with_supervisor() -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
 
-class _CancelledReceiveNoise(logging.Filter):
-    """Drops one harmless report per call: when connectrpc stops waiting for a
-    client's disconnect (cancelling its receive), pyvoy 1.3.0 still sets that
-    future's result and asyncio logs InvalidStateError. Nothing is lost."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        error = record.exc_info[1] if record.exc_info else None
-        return not (
-            isinstance(error, asyncio.InvalidStateError)
-            and "RecvFutureExecutor" in record.getMessage()
-        )
-
-
 def create_app(settings: GatewaySettings | None = None) -> Any:
     settings = settings or GatewaySettings()
     configure_logging(SERVICE_NAME, settings.log_level)
-    logging.getLogger("asyncio").addFilter(_CancelledReceiveNoise())
     configure_tracing(
         SERVICE_NAME,
         settings.otlp_endpoint,

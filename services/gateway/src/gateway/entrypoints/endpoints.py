@@ -15,7 +15,6 @@ from typing import Any
 
 import grpc
 from chassis.errors import Unauthenticated
-from connectrpc._server_shared import EndpointServerStream, EndpointUnary
 from connectrpc.code import Code
 from connectrpc.errors import ConnectError, ErrorDetail
 from connectrpc.method import IdempotencyLevel, MethodInfo, StreamType
@@ -34,7 +33,7 @@ from gateway.application.forward_call import CallTarget, Forwarder, UnroutedServ
 
 log = logging.getLogger(__name__)
 
-EndpointAny = EndpointUnary[Any, Any] | EndpointServerStream[Any, Any]
+EndpointAny = Endpoint[Any, Any]
 
 _CONNECT_CODES: dict[grpc.StatusCode, Code] = {
     status: Code[{"CANCELLED": "CANCELED"}.get(status.name, status.name)]

@@ -20,7 +20,7 @@ from chassis.logging_setup import configure_logging
 from chassis.settings import InsecureSettings
 from pyvoy import PyvoyServer
 
-from gateway.adapters.descriptors import contract_services, load_contracts
+from gateway.adapters.descriptors import contract_services
 from gateway.domain.routes import RouteConfigError, RouteTable
 from gateway.entrypoints.asgi import SERVICE_NAME, SUPERVISOR_PID_VARIABLE
 from gateway.settings import GatewaySettings
@@ -41,7 +41,7 @@ def check_routes(settings: GatewaySettings) -> RouteTable:
     """The routing the app will build, checked here where a mistake is said plainly."""
     return RouteTable.build(
         settings.gateway_backends,
-        contract_services(load_contracts()),
+        contract_services(),
         settings.gateway_routes,
     )
 
