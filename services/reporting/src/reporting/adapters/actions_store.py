@@ -15,14 +15,41 @@ from collections.abc import Set
 import asyncpg
 from chassis.envelope import EventEnvelope
 
-from reporting.adapters.timeline_store import LIVE_SCHEMA, qualified
+from reporting.adapters.timeline_store import LIVE_SCHEMA, insert_into, qualified
 from reporting.domain.actions import Owner, TrackedAction, event_of, evolve
 
 TABLE = "owner_actions"
-_COLUMNS = (
-    "action_id, trust_id, academy_id, title, area, owner_subject, owner_role, raised_on, "
-    "due_dates, meetings, completed_on"
+# The columns the projection writes, in its order; the rebuild COPYs the same rows.
+COLUMNS = (
+    "action_id",
+    "trust_id",
+    "academy_id",
+    "title",
+    "area",
+    "owner_subject",
+    "owner_role",
+    "raised_on",
+    "due_dates",
+    "meetings",
+    "completed_on",
 )
+_COLUMNS = ", ".join(COLUMNS)
+
+
+def action_row(action: TrackedAction) -> tuple[object, ...]:
+    return (
+        action.action_id,
+        action.trust_id,
+        action.academy_id,
+        action.title,
+        action.area,
+        action.owner.subject,
+        action.owner.role,
+        action.raised_on,
+        list(action.due_dates),
+        list(action.meetings),
+        action.completed_on,
+    )
 
 
 def actions_schema_statements(schema: str = LIVE_SCHEMA) -> list[str]:
@@ -86,21 +113,10 @@ class ActionsStore:
         if after is None or after == before:
             return
         await conn.execute(
-            f"INSERT INTO {self.table} ({_COLUMNS}) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
-            "ON CONFLICT (action_id) DO UPDATE SET due_dates = EXCLUDED.due_dates, "
+            insert_into(self.table, COLUMNS)
+            + " ON CONFLICT (action_id) DO UPDATE SET due_dates = EXCLUDED.due_dates, "
             "meetings = EXCLUDED.meetings, completed_on = EXCLUDED.completed_on",
-            after.action_id,
-            after.trust_id,
-            after.academy_id,
-            after.title,
-            after.area,
-            after.owner.subject,
-            after.owner.role,
-            after.raised_on,
-            list(after.due_dates),
-            list(after.meetings),
-            after.completed_on,
+            *action_row(after),
         )
 
     async def open_on(

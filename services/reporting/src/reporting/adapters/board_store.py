@@ -27,12 +27,23 @@ from collections.abc import Sequence
 import asyncpg
 from chassis.envelope import EventEnvelope
 
-from reporting.adapters.timeline_store import LIVE_SCHEMA, qualified
+from reporting.adapters.timeline_store import LIVE_SCHEMA, insert_into, qualified
 from reporting.domain import board_facts as kinds
 from reporting.domain.board_facts import Fact, fact_changes
 
 TABLE = "board_facts"
 CURRENT_TABLE = "board_facts_current"
+# The history's columns the projection writes, in its order; the rebuild COPYs the same rows.
+COLUMNS = (
+    "trust_id",
+    "academy_id",
+    "academic_year",
+    "kind",
+    "key",
+    "known_at",
+    "event_id",
+    "value",
+)
 
 
 def board_schema_statements(schema: str = LIVE_SCHEMA) -> list[str]:
@@ -123,8 +134,7 @@ class BoardStore:
         self.table = qualified(schema, TABLE)
         self.current = qualified(schema, CURRENT_TABLE)
         self._record = (
-            f"WITH added AS (INSERT INTO {self.table} (trust_id, academy_id, academic_year, "
-            "kind, key, known_at, event_id, value) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) "
+            f"WITH added AS ({insert_into(self.table, COLUMNS, {'value': '::jsonb'})} "
             # An event applied again (an in-place rebuild racing the live
             # consumer) adds no second version, and so changes no current one.
             "ON CONFLICT (event_id, kind, key) DO NOTHING RETURNING *) "

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import asyncpg
 from chassis.envelope import EventEnvelope
 
-from reporting.adapters.timeline_store import LIVE_SCHEMA, qualified
+from reporting.adapters.timeline_store import LIVE_SCHEMA, insert_into, qualified
 from reporting.domain.ledger import MONEY_EVENTS, LedgerEvent, ledger_event
 
 TABLE = "ledger_events"
@@ -57,6 +57,36 @@ def _event(row: asyncpg.Record) -> LedgerEvent:
     return LedgerEvent(**values)
 
 
+# The columns the projection writes, in its order; the rebuild COPYs the same rows.
+COLUMNS = (
+    "event_id",
+    "trust_id",
+    "academy_id",
+    "academic_year",
+    "event_type",
+    "source_service",
+    "global_position",
+    "occurred_at",
+    "payload",
+)
+
+
+def ledger_row(event: LedgerEvent, payload: object) -> tuple[object, ...]:
+    """The event's row, its payload as the writer encodes it (a dict for the
+    pool's codec, JSON text for a COPY)."""
+    return (
+        event.event_id,
+        event.trust_id,
+        event.academy_id,
+        event.academic_year,
+        event.event_type,
+        event.source_service,
+        event.global_position,
+        event.occurred_at,
+        payload,
+    )
+
+
 class LedgerStore:
     def __init__(self, schema: str = LIVE_SCHEMA) -> None:
         self.schema = schema
@@ -67,18 +97,10 @@ class LedgerStore:
         if event is None or not event.trust_id:
             return
         await conn.execute(
-            f"INSERT INTO {self._table} (event_id, trust_id, academy_id, academic_year, "
-            "event_type, source_service, global_position, occurred_at, payload) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb) ON CONFLICT (event_id) DO NOTHING",
-            event.event_id,
-            event.trust_id,
-            event.academy_id,
-            event.academic_year,
-            event.event_type,
-            event.source_service,
-            event.global_position,
-            event.occurred_at,
-            dict(event.payload),  # the pool's codec writes it as a JSON object
+            insert_into(self._table, COLUMNS, {"payload": "::jsonb"})
+            + " ON CONFLICT (event_id) DO NOTHING",
+            # The pool's codec writes the payload as a JSON object.
+            *ledger_row(event, dict(event.payload)),
         )
 
     async def events(

@@ -30,6 +30,7 @@ from typing import Any
 
 import asyncpg
 
+from reporting.adapters import actions_store, board_store, ledger_store, timeline_store
 from reporting.adapters.actions_store import ActionsStore, actions_schema_statements
 from reporting.adapters.board_store import CURRENT_TABLE as BOARD_CURRENT_TABLE
 from reporting.adapters.board_store import TABLE as BOARD_TABLE
@@ -39,61 +40,17 @@ from reporting.adapters.ledger_store import schema_statements as ledger_schema_s
 from reporting.adapters.timeline_store import LIVE_SCHEMA, qualified, schema_statements
 from reporting.domain.actions import TrackedAction
 from reporting.domain.ledger import LedgerEvent
-from reporting.domain.timeline import TimelineEntry
 
 TIMELINE_TABLE = "timeline_entries"
 ACTIONS_TABLE = "owner_actions"
 PROGRESS_TABLE = "rebuild_progress"
 _REBUILD_LOCK = 7061502  # advisory lock class (chassis.db's schema lock is 7061501)
 
-# The live stores' INSERT columns, in their order.
-TIMELINE_COLUMNS = (
-    "event_id",
-    "academy_id",
-    "trust_id",
-    "event_type",
-    "source_service",
-    "global_position",
-    "occurred_at",
-    "actor_subject",
-    "actor_role",
-    "summary",
-    "confidential",
-)
-LEDGER_COLUMNS = (
-    "event_id",
-    "trust_id",
-    "academy_id",
-    "academic_year",
-    "event_type",
-    "source_service",
-    "global_position",
-    "occurred_at",
-    "payload",
-)
-BOARD_COLUMNS = (
-    "trust_id",
-    "academy_id",
-    "academic_year",
-    "kind",
-    "key",
-    "known_at",
-    "event_id",
-    "value",
-)
-ACTION_COLUMNS = (
-    "action_id",
-    "trust_id",
-    "academy_id",
-    "title",
-    "area",
-    "owner_subject",
-    "owner_role",
-    "raised_on",
-    "due_dates",
-    "meetings",
-    "completed_on",
-)
+# The live stores' columns, in their order: rows are COPYed as they INSERT them.
+TIMELINE_COLUMNS = timeline_store.COLUMNS
+LEDGER_COLUMNS = ledger_store.COLUMNS
+BOARD_COLUMNS = board_store.COLUMNS
+ACTION_COLUMNS = actions_store.COLUMNS
 
 
 class RebuildRefused(Exception):
@@ -108,34 +65,8 @@ FactVersion = tuple[str, str]  # academic year, the value's JSON text as the liv
 # -- rows, as the live stores write them -------------------------------------------
 
 
-def timeline_row(entry: TimelineEntry) -> Row:
-    return (
-        entry.event_id,
-        entry.academy_id,
-        entry.trust_id,
-        entry.event_type,
-        entry.source_service,
-        entry.global_position,
-        entry.occurred_at,
-        entry.actor_subject,
-        entry.actor_role,
-        entry.summary,
-        entry.confidential,
-    )
-
-
 def ledger_row(event: LedgerEvent) -> Row:
-    return (
-        event.event_id,
-        event.trust_id,
-        event.academy_id,
-        event.academic_year,
-        event.event_type,
-        event.source_service,
-        event.global_position,
-        event.occurred_at,
-        json_text(dict(event.payload)),
-    )
+    return ledger_store.ledger_row(event, json_text(dict(event.payload)))
 
 
 def board_row(
@@ -143,22 +74,6 @@ def board_row(
 ) -> Row:
     trust_id, academy_id, kind, fact_key = key
     return (trust_id, academy_id, year, kind, fact_key, known_at, event_id, value_text)
-
-
-def action_row(action: TrackedAction) -> Row:
-    return (
-        action.action_id,
-        action.trust_id,
-        action.academy_id,
-        action.title,
-        action.area,
-        action.owner.subject,
-        action.owner.role,
-        action.raised_on,
-        list(action.due_dates),
-        list(action.meetings),
-        action.completed_on,
-    )
 
 
 def json_text(value: Any) -> str:

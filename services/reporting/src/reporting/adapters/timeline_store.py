@@ -43,6 +43,45 @@ def schema_statements(schema: str = LIVE_SCHEMA) -> list[str]:
     ]
 
 
+# The columns the projection writes, in its order; the rebuild COPYs the same rows.
+COLUMNS = (
+    "event_id",
+    "academy_id",
+    "trust_id",
+    "event_type",
+    "source_service",
+    "global_position",
+    "occurred_at",
+    "actor_subject",
+    "actor_role",
+    "summary",
+    "confidential",
+)
+
+
+def timeline_row(entry: TimelineEntry) -> tuple[object, ...]:
+    return (
+        entry.event_id,
+        entry.academy_id,
+        entry.trust_id,
+        entry.event_type,
+        entry.source_service,
+        entry.global_position,
+        entry.occurred_at,
+        entry.actor_subject,
+        entry.actor_role,
+        entry.summary,
+        entry.confidential,
+    )
+
+
+def insert_into(table: str, columns: Sequence[str], casts: dict[str, str] | None = None) -> str:
+    """``INSERT INTO table (columns) VALUES ($1, ...)``, a cast added where named."""
+    casts = casts or {}
+    values = ", ".join(f"${i}{casts.get(c, '')}" for i, c in enumerate(columns, start=1))
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({values})"
+
+
 def qualified(schema: str, table: str) -> str:
     """``schema.table`` for a read model's table; the schema is checked, as it is
     put into SQL (a rebuild names its own)."""
@@ -65,21 +104,8 @@ class TimelineStore:
         if entry is None:
             return
         await conn.execute(
-            f"INSERT INTO {self._table} (event_id, academy_id, trust_id, event_type, "
-            "source_service, global_position, occurred_at, actor_subject, actor_role, summary, "
-            "confidential) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
-            "ON CONFLICT (event_id) DO NOTHING",
-            entry.event_id,
-            entry.academy_id,
-            entry.trust_id,
-            entry.event_type,
-            entry.source_service,
-            entry.global_position,
-            entry.occurred_at,
-            entry.actor_subject,
-            entry.actor_role,
-            entry.summary,
-            entry.confidential,
+            insert_into(self._table, COLUMNS) + " ON CONFLICT (event_id) DO NOTHING",
+            *timeline_row(entry),
         )
 
     async def trust_of(self, conn: asyncpg.Connection, academy_id: str) -> str | None:

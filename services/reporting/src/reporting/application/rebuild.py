@@ -50,6 +50,7 @@ from contracts.evaluations.v1 import EVALUATIONS_EVENTS
 from contracts.meetings.v1 import MEETINGS_EVENTS
 from contracts.support.v1 import SUPPORT_EVENTS
 
+from reporting.adapters.actions_store import action_row
 from reporting.adapters.rebuild_writer import (
     Batch,
     Checkpoint,
@@ -58,13 +59,11 @@ from reporting.adapters.rebuild_writer import (
     RebuildRefused,
     RebuildWriter,
     Row,
-    action_row,
     board_row,
     json_text,
     ledger_row,
-    timeline_row,
 )
-from reporting.adapters.timeline_store import LIVE_SCHEMA
+from reporting.adapters.timeline_store import LIVE_SCHEMA, timeline_row
 from reporting.domain.actions import TrackedAction, event_of, evolve
 from reporting.domain.board_facts import fact_changes
 from reporting.domain.ledger import ledger_event
