@@ -59,13 +59,11 @@ from chassis.auth import Role, TokenService
 from google.protobuf import json_format
 from google.protobuf.message import Message
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
 from trust_local.launcher import Platform
 
-hypothesis = pytest.importorskip("hypothesis", reason="hypothesis is not installed")
-from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from .hostile_requests import (  # noqa: E402
+from .hostile_requests import (
     CallerSpec,
     Generator,
     IdPool,
