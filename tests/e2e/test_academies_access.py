@@ -1,4 +1,5 @@
-"""Access matrix of the academies API, generated from its access table: every RPC x
+"""Access matrix of the academies API, generated from the one access policy
+(access_policy.py): every RPC x
 every role x own / other academy (own / other trust for trust-scoped rows).
 
 A role outside an RPC's row is PERMISSION_DENIED; a role inside it is not, on its
@@ -18,11 +19,11 @@ from dataclasses import dataclass
 import asyncpg
 import pytest
 from academies.application.access import ACCESS
-from chassis.access import Scope
 from chassis.auth import Role
 from google.protobuf.message import Message
 from trust.academies.v1 import academies_pb2 as pb
 
+from . import access_policy
 from .access_matrix import check_cell
 
 ROLES = [r for r in Role if r is not Role.SERVICE]
@@ -154,14 +155,14 @@ async def test_access_matrix(platform, clients, matrix, rpc, role):
     targets = await _targets(clients, matrix)
     own = targets["own"]
     caller = clients.caller(f"{role.value}@am", role, own.trust_id, [own.academy_id])
-    scope = ACCESS.rule(rpc).scope
-    other = targets["other_trust" if scope is Scope.TRUST else "other_academy"]
+    full_method = f"{SERVICE.full_name}/{rpc}"
+    on_trust = access_policy.row(full_method).target is access_policy.Target.TRUST
+    other = targets["other_trust" if on_trust else "other_academy"]
     before = await _event_count(platform)
-    rule = ACCESS.rule(rpc)
     for where, target in (("own", own), ("other", other)):
         call = getattr(clients.academies, rpc)
-        label = f"{rpc} ({'trust' if scope is Scope.TRUST else 'academy'})"
+        label = f"{rpc} ({'trust' if on_trust else 'academy'})"
         await check_cell(
-            call, EXAMPLES[rpc](target), caller.metadata, rule, role, where == "own", label
+            call, EXAMPLES[rpc](target), caller.metadata, full_method, role, where == "own", label
         )
     assert await _event_count(platform) == before, f"{rpc} as {role} changed the event store"

@@ -1,5 +1,5 @@
 """Access matrix: every evaluations RPC x every role x own / other academy (or
-trust), generated from the service's access table (evaluations.entrypoints.access).
+trust), generated from the one access policy (access_policy.py).
 
 'Allowed' means the call got past authorisation: it may still fail on the facts
 (the examples name a proposal, phase, grade or intervention that does not exist,
@@ -15,17 +15,18 @@ from typing import Any
 
 import grpc
 import pytest
-from chassis.access import Scope
 from chassis.auth import TRUST_WIDE_ROLES, Role
 from evaluations.domain.decisions import KINDS
 from evaluations.entrypoints.access import ACCESS
 from trust.academies.v1 import academies_pb2 as apb
 from trust.evaluations.v1 import evaluations_pb2 as epb
 
+from . import access_policy
 from .access_matrix import check_cell, trust_with_two_academies
 
 ROLES = [r for r in Role if r is not Role.SERVICE]
 WIDE = {Role.TRUSTEE, Role.CHIEF_EXECUTIVE}
+SERVICE_NAME = epb.DESCRIPTOR.services_by_name["EvaluationsService"].full_name
 RPCS = sorted(m.name for m in epb.DESCRIPTOR.services_by_name["EvaluationsService"].methods)
 OTHER_TRUST = "another-trust"
 # Past authorisation, an example fails on the facts or answers.
@@ -104,18 +105,19 @@ async def _setup(clients, store):
 @pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
 async def test_access_matrix(clients, matrix_trust, rpc, role):
     setup = await _setup(clients, matrix_trust)
-    rule = ACCESS.rule(rpc)
+    full_method = f"{SERVICE_NAME}/{rpc}"
+    on_trust = access_policy.row(full_method).target is access_policy.Target.TRUST
     caller = clients.caller(
         f"{role.value}-{uuid.uuid4().hex[:4]}@m", role, setup["trust_id"], [setup["own"]]
     )
     targets = {
         "own": (setup["trust_id"], setup["own"]),
-        "other": (OTHER_TRUST if rule.scope is Scope.TRUST else setup["trust_id"], setup["other"]),
+        "other": (OTHER_TRUST if on_trust else setup["trust_id"], setup["other"]),
     }
     for where, (trust_id, academy_id) in targets.items():
         request = EXAMPLES[rpc](trust_id, academy_id, role)
         call = getattr(clients.evaluations, rpc)
-        await check_cell(call, request, caller.metadata, rule, role, where == "own", rpc)
+        await check_cell(call, request, caller.metadata, full_method, role, where == "own", rpc)
 
 
 @pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])

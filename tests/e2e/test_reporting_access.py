@@ -1,5 +1,5 @@
 """Access matrix: every reporting RPC x every role x own / other academy,
-generated from the service's access table (reporting.entrypoints.access).
+generated from the one access policy (access_policy.py).
 
 'Allowed' means the call got past authorisation; 'denied' means
 PERMISSION_DENIED. Reporting only reads, so every example is side-effect free.
@@ -11,14 +11,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from chassis.access import Scope
 from chassis.auth import Role
 from reporting.entrypoints.access import ACCESS
 from trust.reporting.v1 import reporting_pb2 as rpb
 
+from . import access_policy
 from .access_matrix import check_cell, trust_with_two_academies
 
 ROLES = [r for r in Role if r is not Role.SERVICE]
+SERVICE_NAME = rpb.DESCRIPTOR.services_by_name["ReportingService"].full_name
 RPCS = sorted(m.name for m in rpb.DESCRIPTOR.services_by_name["ReportingService"].methods)
 
 # RPC -> request for (trust id, academy id): one set of examples.
@@ -64,10 +65,11 @@ async def _setup(clients, store):
 @pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
 async def test_access_matrix(clients, timeline_trust, rpc, role):
     setup = await _setup(clients, timeline_trust)
-    rule = ACCESS.rule(rpc)
+    full_method = f"{SERVICE_NAME}/{rpc}"
+    on_trust = access_policy.row(full_method).target is access_policy.Target.TRUST
     caller = clients.caller(f"{role.value}@r", role, setup["trust_id"], [setup["own"]])
     for where in ("own", "other"):
-        trust_id = "another-trust" if where == "other" and rule.scope is Scope.TRUST else None
+        trust_id = "another-trust" if where == "other" and on_trust else None
         request = EXAMPLES[rpc](trust_id or setup["trust_id"], setup[where])
         call = getattr(clients.reporting, rpc)
-        await check_cell(call, request, caller.metadata, rule, role, where == "own", rpc)
+        await check_cell(call, request, caller.metadata, full_method, role, where == "own", rpc)

@@ -1,7 +1,6 @@
-"""Access matrix of the support API, generated from its access table
-(support.entrypoints.access): every RPC x every role x the caller's own target
-and another one, checked with access_matrix.check_cell against what the row
-promises (Access.denies).
+"""Access matrix of the support API, generated from the one access policy
+(access_policy.py): every RPC x every role x the caller's own target and another
+one, checked with access_matrix.check_cell against the policy's cells.
 
 The targets: the caller's own academy (A) and another academy of the trust (B)
 for a row scoped to an academy; the caller's trust and another trust for a row
@@ -34,17 +33,18 @@ from typing import Any
 import asyncpg
 import grpc
 import pytest
-from chassis.access import Scope
 from chassis.auth import Role
 from google.protobuf.message import Message
 from support.entrypoints.access import ACCESS
 from trust.support.v1 import support_pb2 as spb
 from trust_local.clients import Caller, PlatformClients, eventually
 
+from . import access_policy
 from .access_matrix import PAST_ACCESS, check_cell
 from .test_meetings_support import PRESETS, new_trust, this_year, today
 
 ROLES = [r for r in Role if r is not Role.SERVICE]
+SERVICE_NAME = spb.DESCRIPTOR.services_by_name["SupportService"].full_name
 RPCS = sorted(m.name for m in spb.DESCRIPTOR.services_by_name["SupportService"].methods)
 PRESET = "seed-000-aid"  # its budget approvers are every role the table lets in
 FUTURE = "2999-01-01"
@@ -373,17 +373,19 @@ async def outcome(call, request: Message, metadata) -> tuple[grpc.StatusCode, st
 @pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
 async def test_access_matrix(platform, clients, matrix, rpc, role):
     setup = await _setup(platform, clients, matrix)
-    rule = ACCESS.rule(rpc)
+    full_method = f"{SERVICE_NAME}/{rpc}"
+    policy_row = access_policy.row(full_method)
+    on_trust = policy_row.target is access_policy.Target.TRUST
     caller = caller_for(clients, setup, role)
     call = getattr(clients.support, rpc)
     own: Target = setup["own"]
-    if role is Role.PROVIDER and rpc in PROVIDER_OWNED:
+    if role is Role.PROVIDER and policy_row.provider is not None:
         other: Target = setup["theirs"]  # another provider's, on the same academy
     else:
-        other = setup["far"] if rule.scope is Scope.TRUST else setup["other"]
+        other = setup["far"] if on_trust else setup["other"]
 
     narrowed = framework_decides(rpc)
-    if narrowed is not None and role in rule.roles and role not in narrowed:
+    if narrowed is not None and policy_row.own[role] and role not in narrowed:
         # In the row, but the framework names other roles: refused on its own academy too.
         for where, target in (("own", own), ("other", other)):
             code, details = await outcome(call, EXAMPLES[rpc](target), caller.metadata)
@@ -391,11 +393,11 @@ async def test_access_matrix(platform, clients, matrix, rpc, role):
                 f"{rpc} as {role} on {where}: {code} {details}"
             )
     else:
-        await check_cell(call, EXAMPLES[rpc](own), caller.metadata, rule, role, True, rpc)
-        await check_cell(call, EXAMPLES[rpc](other), caller.metadata, rule, role, False, rpc)
+        await check_cell(call, EXAMPLES[rpc](own), caller.metadata, full_method, role, True, rpc)
+        await check_cell(call, EXAMPLES[rpc](other), caller.metadata, full_method, role, False, rpc)
 
     # Another trust's academy, provider, request or commission: nobody reaches it.
-    if rule.scope is Scope.ACADEMY or rpc in PROVIDER_OWNED:
+    if not on_trust or policy_row.provider is not None:
         code, details = await outcome(call, EXAMPLES[rpc](setup["far"]), caller.metadata)
         assert code == grpc.StatusCode.PERMISSION_DENIED, (
             f"{rpc} as {role} on far: {code} {details}"
