@@ -425,7 +425,10 @@ class SupportDelivered(EventPayload):
     provider_id: Id
     delivered_on: dt.date
     days: Days = Field(description=_DAYS)
-    value_pence: Pence = Field(description="days x the commission's day rate")
+    value_pence: Pence = Field(
+        description="what these days are worth at the commission's day rate, rounded on the "
+        "running total: the deliveries add up to the cost of the days delivered"
+    )
     has_note: bool
 
 

@@ -338,6 +338,15 @@ class LogDelivery:
     has_note: bool
 
 
+def _delivered_value(commission: Commission, more: Decimal) -> int:
+    """What ``more`` days delivered are worth: rounded on the running total, not
+    on each delivery, so the deliveries add up to the cost of the days delivered
+    (two half days at 1p are 1p, not 1p each) and a commission fully delivered
+    is worth exactly its cost, never more."""
+    delivered = commission.delivered_days
+    return cost(delivered + more, commission.rate) - cost(delivered, commission.rate)
+
+
 def decide_delivery(
     budget: BudgetState, command: LogDelivery, today: dt.date
 ) -> list[EventPayload]:
@@ -385,7 +394,7 @@ def decide_delivery(
             provider_id=c.provider_id,
             delivered_on=command.delivered_on,
             days=days_text(command.days),
-            value_pence=cost(command.days, commission.rate),
+            value_pence=_delivered_value(commission, command.days),
             has_note=command.has_note,
         )
     ]

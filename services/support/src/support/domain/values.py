@@ -115,5 +115,7 @@ def require_year(value: str, field: str = "academic_year") -> str:
     try:
         academic_year_bounds(value.strip())
     except ValueError as error:
-        raise InvalidArgument(f"{field}: {error}") from None
+        # The shared rule's message already names the field (as "academic_year"):
+        # name it once, as this request calls it.
+        raise InvalidArgument(str(error).replace("academic_year", field, 1)) from None
     return value.strip()
