@@ -48,6 +48,10 @@ class Session(Protocol):
 class EventStore(Protocol):
     def transaction(self) -> AbstractAsyncContextManager[Any]: ...
 
+    def reading(self) -> AbstractAsyncContextManager[Any]:
+        """A session for a single read: no transaction where one is not needed."""
+        ...
+
 
 class Contracts(Protocol):
     def parse(self, event_type: str, schema_version: int, payload: dict[str, Any]) -> Any: ...
@@ -220,5 +224,6 @@ async def execute_together(
 
 
 async def read(store: EventStore, aggregate: Aggregate[S], *ids: str) -> Loaded[S]:
-    async with store.transaction() as session:
+    """One stream as it stands (one statement: consistent without a transaction)."""
+    async with store.reading() as session:
         return await load(session, aggregate, *ids)

@@ -40,5 +40,15 @@ class OnConnection:
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[PostgresSession]:
+        session = PostgresSession(self._store, self._conn)
         async with self._conn.transaction():
-            yield PostgresSession(self._store, self._conn)
+            yield session
+        if session.appended:
+            # Committed only with the consumer's batch, a moment later: the relay
+            # polls briefly after a hint for exactly that.
+            self._store.appended.set()
+
+    @contextlib.asynccontextmanager
+    async def reading(self) -> AsyncIterator[PostgresSession]:
+        """Reads see what the consumer's open transaction already wrote."""
+        yield PostgresSession(self._store, self._conn)

@@ -113,6 +113,18 @@ class ContractSet:
     def knows_type(self, event_type: str) -> bool:
         return event_type in self._types
 
+    def only(self, event_types: Iterable[str]) -> ContractSet:
+        """The contracts of ``event_types`` alone (every version of each): for a
+        consumer whose projection acts on a few of a topic's types. The others
+        are skipped on sight, unchecked and unrecorded, rather than validated and
+        written to the inbox for nothing (a DataSubmitted costs a facts consumer
+        about a third of a millisecond of CPU that way, for each of them)."""
+        wanted = set(event_types)
+        unknown = wanted - self._types
+        if unknown:
+            raise ValueError(f"no contract names {', '.join(sorted(unknown))}")
+        return ContractSet([m for (t, _v), m in self._models.items() if t in wanted])
+
     def normalise(self, envelope: EventEnvelope) -> EventEnvelope:
         """The envelope with its payload checked against its contract and in its
         canonical form (unknown fields dropped, defaults filled).
@@ -266,8 +278,21 @@ class IdempotentConsumer:
 
     async def _apply(self, items: Sequence[tuple[Record, EventEnvelope]]) -> None:
         async with self._pool.acquire() as conn, conn.transaction():
+            # The whole batch's inbox rows in one statement (one round trip, not
+            # one per event); what comes back is what this consumer has not applied.
+            fresh = {
+                row["event_id"]
+                for row in await conn.fetch(
+                    "INSERT INTO processed_messages (consumer, event_id) "
+                    "SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id",
+                    self.name,
+                    [envelope.event_id for _, envelope in items],
+                )
+            }
             for record, envelope in items:
-                await self._apply_one(conn, envelope, record)
+                if envelope.event_id in fresh:
+                    fresh.discard(envelope.event_id)  # twice in one batch: applied once
+                    await self._project_traced(conn, envelope, record)
 
     async def _apply_one(
         self, conn: asyncpg.Connection, envelope: EventEnvelope, record: Record | None
@@ -278,8 +303,12 @@ class IdempotentConsumer:
             self.name,
             envelope.event_id,
         )
-        if not first_time:
-            return
+        if first_time:
+            await self._project_traced(conn, envelope, record)
+
+    async def _project_traced(
+        self, conn: asyncpg.Connection, envelope: EventEnvelope, record: Record | None
+    ) -> None:
         carrier = carrier_from_kafka_headers(record.headers if record else None)
         if not carrier and envelope.traceparent:
             carrier = {"traceparent": envelope.traceparent}

@@ -181,36 +181,28 @@ class PostgresEventStore:
                 )
                 for envelope in envelopes
             ]
-            # A new stream needs no read: UNIQUE(stream, position) refuses a
-            # second first event. Otherwise check for a gap as well as a race.
-            current = await self.stream_version(conn, stream) if expected_version else 0
-            if current != expected_version:
-                raise ConcurrencyConflict(
-                    f"stream {stream} is at version {current}, not {expected_version}: "
-                    "someone else changed it first; reload and try again"
-                )
+            # No read of the stream's version first: the version came from a
+            # load in this transaction (chassis.aggregate), so the stream can only
+            # have moved on since, and UNIQUE(stream, stream_position) refuses that.
             try:
-                # A savepoint keeps the caller's transaction usable after a conflict.
-                async with conn.transaction():
-                    await conn.executemany(
-                        "INSERT INTO events (event_id, event_type, schema_version, stream, "
-                        "stream_position, partition_key, occurred_at, payload, metadata) "
-                        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9::text::jsonb)",
-                        rows,
-                    )
+                # No savepoint (two more round trips per command): a conflict ends
+                # the whole transaction, and the caller (chassis.aggregate) starts
+                # a new one to reload and decide again.
+                await conn.executemany(
+                    "INSERT INTO events (event_id, event_type, schema_version, stream, "
+                    "stream_position, partition_key, occurred_at, payload, metadata) "
+                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9::text::jsonb)",
+                    rows,
+                )
             except asyncpg.UniqueViolationError as error:
                 if "event_id" in (error.constraint_name or ""):
                     raise ConcurrencyConflict(
                         "an event with the same id was already appended (a retried request)"
                     ) from error
-                current = await self.stream_version(conn, stream)
                 raise ConcurrencyConflict(
-                    f"stream {stream} is at version {current}, not {expected_version}: "
+                    f"stream {stream} has moved on from version {expected_version}: "
                     "someone else changed it first; reload and try again"
                 ) from error
-            # A hint for this process's relay; no NOTIFY, whose global commit
-            # lock would serialise every writer's commit (no group commit).
-            self.appended.set()
             return envelopes
 
     async def load(
@@ -243,7 +235,22 @@ class PostgresEventStore:
     async def transaction(self) -> AsyncIterator[PostgresSession]:
         """One unit of work: appends and the service's own read-table writes
         (through ``session.conn``) commit together or not at all."""
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with self.pool.acquire() as conn:
+            session = PostgresSession(self, conn)
+            async with conn.transaction():
+                yield session
+            if session.appended:
+                # A hint for this process's relay, once the events are committed
+                # and can be sequenced (woken earlier, it would only poll). No
+                # NOTIFY: its global lock at commit would serialise every
+                # writer's commit (no group commit).
+                self.appended.set()
+
+    @contextlib.asynccontextmanager
+    async def reading(self) -> AsyncIterator[PostgresSession]:
+        """A session for one read (a stream's load is a single statement, consistent
+        on its own): no BEGIN and COMMIT round trips. Not for appends."""
+        async with self.pool.acquire() as conn:
             yield PostgresSession(self, conn)
 
 
@@ -253,6 +260,7 @@ class PostgresSession:
     def __init__(self, store: PostgresEventStore, conn: asyncpg.Connection) -> None:
         self.store = store
         self.conn = conn
+        self.appended = False
 
     async def load(self, stream: str) -> list[EventEnvelope]:
         return await self.store.load(stream, self.conn)
@@ -264,4 +272,6 @@ class PostgresSession:
         events: Sequence[NewEvent],
         cause: CausationContext,
     ) -> list[EventEnvelope]:
-        return await self.store.append(self.conn, stream, expected_version, events, cause)
+        envelopes = await self.store.append(self.conn, stream, expected_version, events, cause)
+        self.appended = self.appended or bool(envelopes)
+        return envelopes

@@ -39,6 +39,10 @@ class InMemoryEventStore:
         async with self._commit_lock:
             session.commit()
 
+    @contextlib.asynccontextmanager
+    async def reading(self) -> AsyncIterator[InMemorySession]:
+        yield InMemorySession(self)
+
     async def load(self, stream: str) -> list[EventEnvelope]:
         return list(self._streams.get(stream, ()))
 
@@ -74,7 +78,7 @@ class InMemorySession:
         current = len(await self.load(stream))
         if current != expected_version:
             raise ConcurrencyConflict(
-                f"stream {stream} is at version {current}, not {expected_version}: "
+                f"stream {stream} has moved on from version {expected_version} (to {current}): "
                 "someone else changed it first; reload and try again"
             )
         known = {e.event_id for e in self._store._log} | {
@@ -112,7 +116,7 @@ class InMemorySession:
             current = len(self._store._streams.get(stream, ()))
             if current != expected:
                 raise ConcurrencyConflict(
-                    f"stream {stream} is at version {current}, not {expected}: "
+                    f"stream {stream} has moved on from version {expected} (to {current}): "
                     "someone else changed it first; reload and try again"
                 )
         for stream, envelopes in self._pending.items():

@@ -57,7 +57,7 @@ async def test_appended_events_load_in_stream_order_with_positions_and_actor(sto
 async def test_a_stale_expected_version_is_a_conflict_and_appends_nothing(store):
     async with store.transaction() as session:
         await session.append("tally-2", 0, [event(1)], CAUSE)
-    with pytest.raises(ConcurrencyConflict, match="at version 1, not 0"):
+    with pytest.raises(ConcurrencyConflict, match="moved on from version 0"):
         async with store.transaction() as session:
             await session.append("tally-2", 0, [event(2)], CAUSE)
     async with store.transaction() as session:

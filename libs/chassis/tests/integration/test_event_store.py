@@ -41,7 +41,7 @@ async def test_stale_expected_version_is_a_conflict_and_appends_nothing(fresh_db
     store = PostgresEventStore(fresh_db, "test")
     async with fresh_db.acquire() as conn, conn.transaction():
         await store.append(conn, "s-2", 0, [event(1), event(2)], CAUSE)
-    with pytest.raises(ConcurrencyConflict, match="at version 2, not 1"):
+    with pytest.raises(ConcurrencyConflict, match="moved on from version 1"):
         async with fresh_db.acquire() as conn, conn.transaction():
             await store.append(conn, "s-2", 1, [event(3)], CAUSE)
     stored = await store.load("s-2")

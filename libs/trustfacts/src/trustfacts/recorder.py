@@ -51,6 +51,21 @@ Kind = Literal[
 # The registries whose events carry facts, in the order they are tried.
 REGISTRIES: tuple[EventRegistry, ...] = (ACADEMIES_EVENTS, EVALUATIONS_EVENTS)
 
+# The event types record_fact keeps: a consumer of the facts alone reads only these
+# (chassis.consumer.ContractSet.only) and skips the rest of its topics unopened.
+FACT_EVENT_TYPES: frozenset[str] = frozenset(
+    model.EVENT_TYPE
+    for model in (
+        FrameworkAdopted,
+        AcademyRegistered,
+        AcademyDetailsChanged,
+        AcademyLeftTrust,
+        PhaseChanged,
+        FormalInterventionStarted,
+        FormalInterventionEnded,
+    )
+)
+
 
 @dataclass(frozen=True)
 class FactChange:

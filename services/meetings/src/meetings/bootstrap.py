@@ -15,6 +15,7 @@ from contracts.evaluations.v1 import ACADEMY_TOPIC as EVALUATIONS_ACADEMY_TOPIC
 from contracts.evaluations.v1 import EVALUATIONS_EVENTS
 from trustfacts.postgres import SCHEMA as FACTS_SCHEMA
 from trustfacts.postgres import PostgresFacts
+from trustfacts.recorder import FACT_EVENT_TYPES
 
 from meetings.adapters import read_tables
 from meetings.application.ports import Ports
@@ -44,7 +45,8 @@ def _consumers(context: ServiceContext) -> list[ConsumerSpec]:
         context.pool,
         projector(context.store),
         context.dead_letter,
-        ContractSet(ACADEMIES_EVENTS, EVALUATIONS_EVENTS),
+        # The facts are all it reads; data returns, judgements and the rest pass by.
+        ContractSet(ACADEMIES_EVENTS, EVALUATIONS_EVENTS).only(FACT_EVENT_TYPES),
         context.settings.max_message_bytes,
     )
     return [ConsumerSpec(consumer, CONSUMED_TOPICS)]

@@ -25,6 +25,7 @@ from reporting.adapters.board_store import BoardStore, PostgresBoard, board_sche
 from reporting.adapters.ledger_store import LedgerStore, PostgresLedger
 from reporting.adapters.ledger_store import schema_statements as ledger_schema_statements
 from reporting.adapters.timeline_store import PostgresTimeline, TimelineStore, schema_statements
+from reporting.domain.ledger import LEDGER_EVENTS
 from reporting.entrypoints.access import ACCESS, SERVICE_NAME
 from reporting.entrypoints.grpc_api import registration
 from reporting.settings import ReportingSettings
@@ -84,7 +85,7 @@ def _consumers(context: ServiceContext) -> list[ConsumerSpec]:
         context.pool,
         LedgerStore().project,
         context.dead_letter,
-        ContractSet(ACADEMIES_EVENTS, SUPPORT_EVENTS),
+        ContractSet(ACADEMIES_EVENTS, SUPPORT_EVENTS).only(LEDGER_EVENTS),
         context.settings.max_message_bytes,
     )
     board = IdempotentConsumer(

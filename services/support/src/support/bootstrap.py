@@ -15,8 +15,9 @@ from contracts.academies.v1 import TRUST_TOPIC as ACADEMIES_TRUST_TOPIC
 from contracts.evaluations.v1 import ACADEMY_TOPIC as EVALUATIONS_ACADEMY_TOPIC
 from contracts.evaluations.v1 import EVALUATIONS_EVENTS
 from contracts.meetings.v1 import ACADEMY_TOPIC as MEETINGS_ACADEMY_TOPIC
-from contracts.meetings.v1 import MEETINGS_EVENTS
+from contracts.meetings.v1 import MEETINGS_EVENTS, MeetingHeld
 from trustfacts import postgres as facts_store
+from trustfacts.recorder import FACT_EVENT_TYPES
 
 from support.adapters import read_tables
 from support.application.ports import Ports
@@ -50,7 +51,10 @@ def _consumers(context: ServiceContext) -> list[ConsumerSpec]:
         context.pool,
         projector(context.store),
         context.dead_letter,
-        ContractSet(ACADEMIES_EVENTS, EVALUATIONS_EVENTS, MEETINGS_EVENTS),
+        # The facts and held meetings (days used) are all it reads.
+        ContractSet(ACADEMIES_EVENTS, EVALUATIONS_EVENTS, MEETINGS_EVENTS).only(
+            FACT_EVENT_TYPES | {MeetingHeld.EVENT_TYPE}
+        ),
         context.settings.max_message_bytes,
     )
     return [ConsumerSpec(consumer, CONSUMED_TOPICS)]
