@@ -863,10 +863,14 @@ class TimedBoard:
         return self.adopted
 
     async def readings(
-        self, trust_id: str, years: Sequence[str], known_by: Sequence[dt.datetime]
+        self,
+        trust_id: str,
+        years: Sequence[str],
+        known_by: Sequence[dt.datetime],
+        lines_only: Sequence[bool] = (),
     ) -> list[list[Fact]]:
         start = time.perf_counter()
-        self.found = await self.inner.readings(trust_id, years, known_by)
+        self.found = await self.inner.readings(trust_id, years, known_by, lines_only)
         self.seconds += time.perf_counter() - start
         self.times = known_by
         return self.found
@@ -906,7 +910,11 @@ class MemoryBoard:
         return self.timed.adopted
 
     async def readings(
-        self, trust_id: str, years: Sequence[str], known_by: Sequence[dt.datetime]
+        self,
+        trust_id: str,
+        years: Sequence[str],
+        known_by: Sequence[dt.datetime],
+        lines_only: Sequence[bool] = (),
     ) -> list[list[Fact]]:
         return self.timed.found
 
@@ -931,7 +939,7 @@ class MemoryLedger:
 
 
 # The query BoardStore.readings runs for three times (adapters/board_store.py).
-READINGS_SQL = BoardStore().readings_query(3)
+READINGS_SQL = BoardStore().readings_query(3, 0b101)  # today's and last term's: lines only
 
 
 class GcClock:

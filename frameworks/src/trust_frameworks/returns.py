@@ -10,6 +10,7 @@ deadline does not make an on-time return late.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -97,7 +98,10 @@ def returns_due(
     date_joined: dt.date,
     date_left: dt.date | None,
     submitted: list[SubmittedReturn],
+    slots: Sequence[Slot] | None = None,
 ) -> list[DueReturn]:
+    """``slots``: the calendar of the year holding ``as_of`` (or a part of it), when
+    the caller has it already: a report over many academies works it out once."""
     label = academic_year_of(as_of)
     start = academic_year_start(label)
     # As of a date, only what had been sent by then: a return sent later is
@@ -108,7 +112,7 @@ def returns_due(
         if s.submitted_on <= as_of
     }
     result = []
-    for slot in calendar(framework, start):
+    for slot in calendar(framework, start) if slots is None else slots:
         due_on = slot.due_on
         if slot.period_end < date_joined or (date_left is not None and slot.period_end > date_left):
             continue  # not an academy of the trust for that period

@@ -267,6 +267,18 @@ async def read_models(pool: asyncpg.Pool, schema: str) -> dict[str, list[Any]]:
         }
 
 
+async def indexes(pool: asyncpg.Pool, schema: str) -> set[tuple[str, str, str]]:
+    """The read models' indexes (keys' included): table, name and definition, the
+    schema's name taken out of it; the rebuild's own bookkeeping tables aside."""
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = $1 "
+            "AND tablename NOT LIKE 'rebuild%' AND tablename <> 'processed_messages'",
+            schema,
+        )
+    return {(r[0], r[1], r[2].replace(f" {schema}.", " ")) for r in rows}
+
+
 async def checkpoints(pool: asyncpg.Pool, schema: str) -> dict[str, tuple[int, int]]:
     async with pool.acquire() as conn:
         rows = await conn.fetch(f"SELECT feed, position, events FROM {schema}.rebuild_progress")
@@ -292,6 +304,8 @@ async def test_a_rebuild_is_identical_to_the_live_projections(fresh_db):
     live, rebuilt = await read_models(fresh_db, "public"), await read_models(fresh_db, "rebuilt")
     assert rebuilt == live
     assert count == feeds.total()
+    # Loaded first, indexed after: the copy ends with every key and index of the live model.
+    assert await indexes(fresh_db, "rebuilt") == await indexes(fresh_db, "public")
     # Each fact's current version (per year) is its latest in the history.
     async with fresh_db.acquire() as conn:
         assert live["board_current"] == await BoardStore().latest_in_history(conn)
@@ -339,6 +353,7 @@ async def test_a_rebuild_stopped_part_way_resumes_after_its_checkpoints(fresh_db
     assert count == feeds.total() - done_before  # each event read once in all
     live, rebuilt = await read_models(fresh_db, "public"), await read_models(fresh_db, "rebuilt")
     assert rebuilt == live  # a version or an entry applied twice would show here
+    assert await indexes(fresh_db, "rebuilt") == await indexes(fresh_db, "public")
 
 
 async def test_resuming_a_finished_copy_catches_up_with_what_the_feeds_gained(fresh_db):
@@ -352,7 +367,8 @@ async def test_resuming_a_finished_copy_catches_up_with_what_the_feeds_gained(fr
 
     assert count == feeds.total() - before
     live, rebuilt = await read_models(fresh_db, "public"), await read_models(fresh_db, "rebuilt")
-    assert rebuilt == live
+    assert rebuilt == live  # caught up batch by batch, its indexes and current versions kept
+    assert await indexes(fresh_db, "rebuilt") == await indexes(fresh_db, "public")
     assert next(a for a in rebuilt["actions"] if a.action_id == "x1").completed_on is not None
 
 

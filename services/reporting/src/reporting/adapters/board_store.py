@@ -30,6 +30,7 @@ from chassis.envelope import EventEnvelope
 from reporting.adapters.timeline_store import LIVE_SCHEMA, insert_into, qualified
 from reporting.domain import board_facts as kinds
 from reporting.domain.board_facts import Fact, fact_changes
+from reporting.domain.board_report import NOT_IN_LINES
 
 TABLE = "board_facts"
 CURRENT_TABLE = "board_facts_current"
@@ -207,11 +208,15 @@ class BoardStore:
         )
         return _fact(row) if row is not None else None
 
-    def readings_query(self, readings: int) -> str:
+    def readings_query(self, readings: int, lines_only: int = 0) -> str:
         """The SQL of ``readings`` for that many times: $1 the trust, $2 the
-        years, then the times, then the latest of them."""
+        years, then the times, then the latest of them. ``lines_only``: a bit
+        per reading that takes no fact of the kinds no rating line reads."""
         times = [f"${i + 3}" for i in range(readings)]
         every = (1 << readings) - 1
+        # The readings that want a fact: all, or those wanting every kind.
+        skipped = ", ".join(f"'{kind}'" for kind in sorted(NOT_IN_LINES))
+        wanted = f"(CASE WHEN kind IN ({skipped}) THEN {every & ~lines_only} ELSE {every} END)"
         # A bit per reading that takes the current version: known by its time.
         known = " | ".join(
             f"(CASE WHEN known_at <= {t} THEN {1 << i} ELSE 0 END)" for i, t in enumerate(times)
@@ -226,14 +231,14 @@ class BoardStore:
         )
         return (
             "WITH cur AS MATERIALIZED (SELECT position, academy_id, academic_year, kind, key, "
-            f"value, {known} AS readings FROM {self.current} "
+            f"value, ({known}) & {wanted} AS readings, {wanted} AS wanted FROM {self.current} "
             "WHERE trust_id = $1 AND academic_year = ANY($2::text[])), "
             "earlier AS (SELECT * FROM ("
             "SELECT h.position, h.academy_id, h.academic_year, h.kind, h.key, "
-            f"({picks}) & ~c.readings AS readings FROM cur c JOIN {self.table} h "
+            f"({picks}) & c.wanted & ~c.readings AS readings FROM cur c JOIN {self.table} h "
             "ON h.trust_id = $1 AND h.academy_id = c.academy_id AND h.kind = c.kind "
             "AND h.key = c.key AND h.position < c.position "
-            f"WHERE c.readings <> {every} AND h.academic_year = c.academic_year "
+            "WHERE c.readings <> c.wanted AND h.academic_year = c.academic_year "
             f"AND h.known_at <= ${readings + 3} "
             "WINDOW fact AS (PARTITION BY h.academy_id, h.kind, h.key, h.academic_year)"
             ") v WHERE v.readings <> 0) "
@@ -252,13 +257,17 @@ class BoardStore:
         trust_id: str,
         years: Sequence[str],
         known_by: Sequence[dt.datetime],
+        lines_only: Sequence[bool] = (),
     ) -> list[list[Fact]]:
         """``facts`` at each of these times, in one query: a version that several
-        readings hold is one Fact, the same object in each list."""
+        readings hold is one Fact, the same object in each list. A reading marked
+        ``lines_only`` (a report only compared with) leaves out the kinds no
+        rating line reads (domain.board_report.NOT_IN_LINES)."""
         if not known_by:
             return []
+        mask = sum(1 << i for i, only in enumerate(lines_only) if only)
         rows = await conn.fetch(
-            self.readings_query(len(known_by)),
+            self.readings_query(len(known_by), mask),
             trust_id,
             ["", *years],
             *known_by,
@@ -338,10 +347,14 @@ class PostgresBoard:
             return await self._store.framework(conn, trust_id, years, known_by)
 
     async def readings(
-        self, trust_id: str, years: Sequence[str], known_by: Sequence[dt.datetime]
+        self,
+        trust_id: str,
+        years: Sequence[str],
+        known_by: Sequence[dt.datetime],
+        lines_only: Sequence[bool] = (),
     ) -> list[list[Fact]]:
         async with self._pool.acquire() as conn:
-            return await self._store.readings(conn, trust_id, years, known_by)
+            return await self._store.readings(conn, trust_id, years, known_by, lines_only)
 
     async def version(self, trust_id: str) -> tuple[int, ...]:
         async with self._pool.acquire() as conn:

@@ -64,10 +64,16 @@ class BoardFacts(Protocol):
         ...
 
     async def readings(
-        self, trust_id: str, years: Sequence[str], known_by: Sequence[dt.datetime]
+        self,
+        trust_id: str,
+        years: Sequence[str],
+        known_by: Sequence[dt.datetime],
+        lines_only: Sequence[bool] = (),
     ) -> list[list[Fact]]:
         """The trust's facts of these years (and timeless ones) as known by each
-        time, in order; a version several readings hold may be one object."""
+        time, in order; a version several readings hold may be one object. A
+        reading marked ``lines_only`` may leave out the kinds no rating line
+        reads (domain.board_report.NOT_IN_LINES)."""
         ...
 
     async def version(self, trust_id: str) -> tuple[int, ...]:
@@ -254,9 +260,10 @@ async def _read(
     as_of = asked or min(today, term_end(framework, year, term))
     known_then = end_of(as_of)
     last_end = min(as_of, term_end(framework, last_year, last_term))
-    # The three readings in one query: known today, at the date, at last term's end.
+    # The three readings in one query: known today, at the date, at last term's
+    # end; today's and last term's are only compared with (their lines).
     known_now, facts_then, last = await board.readings(
-        trust, years, (end_of(today), known_then, end_of(last_end))
+        trust, years, (end_of(today), known_then, end_of(last_end)), (True, False, True)
     )
     money = await ledger.money_events(trust, year, known_then)
     spend = board_spend(trust, year, money, known_then)

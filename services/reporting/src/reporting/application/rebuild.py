@@ -313,9 +313,11 @@ async def rebuild(
             else:
                 await writer.create_fresh(conn)
                 projection, checkpoints = Projection(), {}
-            return await _replay(
+            count = await _replay(
                 conn, writer, feeds, projection, checkpoints, False, progress, batch_size
             )
+            await writer.finish(conn)
+            return count
         finally:
             await writer.release(conn)
             # The connection's codecs were changed for COPY: the pool replaces it.

@@ -18,11 +18,19 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from contracts.money import days
+from contracts.values import academic_year_of, academic_year_start
 from trust_frameworks.model import Framework
-from trust_frameworks.returns import ReturnStatus, SubmittedReturn, returns_due
+from trust_frameworks.returns import (
+    ReturnStatus,
+    Slot,
+    SubmittedReturn,
+    calendar,
+    returns_due,
+)
 
 from reporting.domain import board_facts as kinds
 from reporting.domain.board_facts import Fact
@@ -42,6 +50,10 @@ from reporting.domain.rag import (
 )
 
 TERMS = ("autumn", "spring", "summer")
+# The kinds of fact no rating line reads (compliance and entitlement do): a
+# report only compared with (``lines_only``) needs none of them, so its reading
+# can leave them out.
+NOT_IN_LINES = frozenset({kinds.MEETING, kinds.ENTITLEMENT})
 _SELF = "self_evaluation"
 _KIND_NAMES = {
     "self_evaluation": "self-evaluation",
@@ -191,6 +203,7 @@ def term_end(framework: Framework, academic_year: str, term: str) -> dt.date:
     return framework.term_calendar.half_term_end(year_start(academic_year), term, 2)
 
 
+@lru_cache(maxsize=1024)  # a handful of years and terms, asked of every fact
 def _term_order(academic_year: str, term: str) -> tuple[int, int]:
     return year_start(academic_year), TERMS.index(term) if term in TERMS else 0
 
@@ -256,7 +269,18 @@ class _Rules:
         self.key = (id(framework), year, term, as_of)
         self.year_end = dt.date(year_start(year) + 1, 8, 31)
         # Returns sent after this day count for nothing on the date.
-        self.returns_by = min(as_of, self.year_end).isoformat()
+        returns_on = min(as_of, self.year_end)
+        self.returns_by = returns_on.isoformat()
+        # The data-drop calendar as trust_frameworks.returns.returns_due reads it
+        # on that day (its year's slots, due date order), worked out once: the
+        # slots of the terms up to the report's, the only ones it lists.
+        self.returns_on = returns_on
+        self.returns_year = academic_year_of(returns_on)
+        self.return_slots: tuple[Slot, ...] = tuple(
+            slot
+            for slot in calendar(framework, academic_year_start(self.returns_year))
+            if TERMS.index(slot.term) <= self.term_index
+        )
         self._areas: dict[str, frozenset[str]] = {}
         # Per meeting type (the first of an id, as framework.meeting_type reads):
         # each paper's name and the last meeting day for which it is due by the
@@ -437,8 +461,9 @@ def _late_returns(
 ) -> list[str]:
     """Each return the framework's data-drop calendar asks for in the year up to
     the term that came late or, due by the date, has not come (the calendar's
-    own reading: trust_frameworks.returns, as academies applies it)."""
-    year, term = rules.year, rules.term
+    own reading: trust_frameworks.returns, as academies applies it, over the
+    slots worked out once per report)."""
+    year = rules.year
     submitted = [
         SubmittedReturn(
             r["return_type"],
@@ -451,15 +476,14 @@ def _late_returns(
     ]
     due = returns_due(
         rules.framework,
-        min(rules.as_of, rules.year_end),
+        rules.returns_on,
         dt.date.fromisoformat(str(joined_on or "1900-01-01")),
         dt.date.fromisoformat(left) if left else None,
         submitted,
+        rules.return_slots,
     )
     late = []
     for found in due:
-        if TERMS.index(found.term) > TERMS.index(term):
-            continue
         half = f" (half-term {found.half_term})" if found.half_term else ""
         name = f"{_RETURN_NAMES[found.return_type]} for {found.term} {year}{half}"
         if found.status is ReturnStatus.MISSING:
@@ -786,16 +810,26 @@ def with_history(
         last_term = before.get(academy.academy_id)
         was = last_term.overall.colour if last_term else NOT_RATED
         lines = {r.dimension: r.colour for r in last_term.ratings} if last_term else no_lines
+        # Built directly, not by ``replace`` (its generic cost, on every academy).
         academies.append(
-            replace(
-                academy,
-                ratings=tuple(
-                    with_previous(r, lines.get(r.dimension, NOT_RATED)) for r in academy.ratings
-                ),
-                overall=with_previous(academy.overall, was),
-                change=_change(was, academy.overall.colour),
-                previous_colour=was,
-                revisions=_revisions(academy, today.get(academy.academy_id)),
+            AcademyReport(
+                academy.academy_id,
+                academy.name,
+                academy.phase,
+                academy.phase_name,
+                academy.subject_phases,
+                tuple(with_previous(r, lines.get(r.dimension, NOT_RATED)) for r in academy.ratings),
+                with_previous(academy.overall, was),
+                academy.open_actions,
+                academy.overdue_actions,
+                academy.entitlement_days_granted,
+                academy.entitlement_days_used,
+                academy.spend,
+                academy.compliance,
+                _change(was, academy.overall.colour),
+                was,
+                _revisions(academy, today.get(academy.academy_id)),
+                academy.overdue,
             )
         )
     return replace(report, academies=tuple(academies))
