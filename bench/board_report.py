@@ -6,7 +6,7 @@ of 120 academies: p99 < 50 ms; and for 2,000 academies across 50 trusts".
 
 How it runs: the platform's launcher (trust_local.launcher.start_platform)
 starts PostgreSQL, the mock Kafka cluster and the reporting service as its own
-OS process, exactly as ``bench/submit_data.py`` does: uvloop, the chassis gRPC
+OS process, exactly as ``bench/throughput.py`` does: uvloop, the chassis gRPC
 server with its real interceptors (OpenTelemetry, token check, access table,
 request limits), its asyncpg pool with the JSON codecs. fsync is off: nothing
 measured here commits. The launcher's simulated clock (TRUST_CLOCK_FILE) puts

@@ -1,7 +1,7 @@
 """End-to-end throughput of each service's main command, against a bare gRPC echo.
 
     .venv/bin/python bench/throughput.py [--commands 4000] [--clients 32]
-        [--only submit_data,judge_evaluation,...] [--py-spy DIR]
+        [--only SubmitData,JudgeEvaluation,...] [--py-spy DIR]
 
 Issue 14's targets, on this 2-core machine with everything in one run (client,
 services, PostgreSQL with fsync on, the broker): SubmitData through gRPC ->

@@ -79,11 +79,15 @@ RELAY_SCHEMA = [
 RELAY_HEALTH_NAME = "trust.relay.kafka"
 
 _RELAY_LOCK_KEY = 7061502
-_HOT_WINDOW = 0.05  # seconds of quick polling after activity
+_HOT_WINDOW = 0.05  # seconds of quicker polling after activity
 # Between rounds while busy: a few more commits gather into the next round's
 # batch (one sequencing UPDATE, one SELECT, one publish, one checkpoint for them
 # all) instead of a round per commit; at most this much delay per event.
-_HOT_POLL = 0.005
+_GATHER = 0.005
+# Just busy or just woken but nothing ready: an event may be waiting for an older
+# transaction to end before it can be sequenced. The next commit's hint wakes the
+# relay at once; this is the poll for a transaction that ends with no hint.
+_HOT_POLL = 0.02
 
 _SEQUENCE_SQL = """
 WITH horizon AS (
@@ -319,10 +323,12 @@ class OutboxRelay:
                 continue  # a backlog: go again at once
             if sequenced or published:
                 hot_until = loop.time() + _HOT_WINDOW
+                await asyncio.sleep(_GATHER)
+                continue
             if loop.time() < hot_until:
-                # Busy, or just woken: an event may wait for an older transaction
-                # to end before it can be sequenced.
-                await asyncio.sleep(_HOT_POLL)
+                self._wakeup.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wakeup.wait(), _HOT_POLL)
                 continue
             if self._unresolved_parked:
                 await self.republish_requested_once()
