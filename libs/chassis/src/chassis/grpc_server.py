@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
@@ -51,9 +52,35 @@ def _wrap(handler: grpc.RpcMethodHandler, around: Callable[..., Any]) -> grpc.Rp
     return handler  # client-streaming methods are not used by this platform
 
 
+# The database away (stopped, restarting, unreachable, out of connections): not
+# the request's fault, and the client should try again. INTERNAL would say
+# "a bug; do not retry", and a client could not tell whether to.
+_DATABASE_AWAY = (
+    OSError,  # refused, reset
+    TimeoutError,  # no connection from the pool in time
+    asyncpg.PostgresConnectionError,  # the connection went during the call
+    asyncpg.exceptions.OperatorInterventionError,  # shutting down, starting up
+    asyncpg.TooManyConnectionsError,
+)
+
+
+def database_away(error: BaseException) -> bool:
+    if isinstance(error, _DATABASE_AWAY):
+        return True
+    # asyncpg says a pooled connection that died is "closed" with a bare InterfaceError.
+    return isinstance(error, asyncpg.InterfaceError) and "connection" in str(error).lower()
+
+
 async def _abort_for(error: Exception, context: grpc.aio.ServicerContext) -> None:
     if isinstance(error, DomainError):
         await context.abort(error.status, error.message)
+    if database_away(error):
+        log.warning("database unavailable in %s: %s: %s", context, type(error).__name__, error)
+        await context.abort(
+            grpc.StatusCode.UNAVAILABLE,
+            "the service's database is unavailable just now; retry the same request (with the "
+            "same client-chosen id, it is applied at most once)",
+        )
     span = trace.get_current_span().get_span_context()
     log.exception("unexpected error in %s", context)
     await context.abort(

@@ -66,6 +66,15 @@ def _load() -> ctypes.CDLL:
     lib.rd_kafka_mock_broker_set_down.restype = ctypes.c_int
     lib.rd_kafka_mock_broker_set_up.argtypes = [ctypes.c_void_p, ctypes.c_int32]
     lib.rd_kafka_mock_broker_set_up.restype = ctypes.c_int
+    lib.rd_kafka_mock_push_request_errors_array.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_int16,
+        ctypes.c_size_t,
+        ctypes.POINTER(ctypes.c_int),
+    ]
+    lib.rd_kafka_mock_push_request_errors_array.restype = None
+    lib.rd_kafka_mock_clear_request_errors.argtypes = [ctypes.c_void_p, ctypes.c_int16]
+    lib.rd_kafka_mock_clear_request_errors.restype = None
     lib.rd_kafka_mock_group_initial_rebalance_delay_ms.argtypes = [ctypes.c_void_p, ctypes.c_int32]
     lib.rd_kafka_mock_group_initial_rebalance_delay_ms.restype = None
     return lib
@@ -98,6 +107,19 @@ class MockKafkaCluster:
 
     def set_broker_up(self, broker_id: int = 1) -> None:
         self._lib.rd_kafka_mock_broker_set_up(self._cluster, broker_id)
+
+    def push_request_errors(self, api_key: int, errors: list[int]) -> None:
+        """Fault injection: the next ``len(errors)`` requests of Kafka API ``api_key``
+        (0 Produce, 1 Fetch, 8 OffsetCommit, 12 Heartbeat, ...), from any client,
+        are answered with these Kafka error codes, one each, in order."""
+        array = (ctypes.c_int * len(errors))(*errors)
+        self._lib.rd_kafka_mock_push_request_errors_array(
+            self._cluster, api_key, len(errors), array
+        )
+
+    def clear_request_errors(self, api_key: int) -> None:
+        """Drop the errors still waiting for requests of ``api_key``."""
+        self._lib.rd_kafka_mock_clear_request_errors(self._cluster, api_key)
 
     def close(self) -> None:
         if self._cluster:

@@ -120,6 +120,45 @@ class PostgresCluster:
             name,
         )
 
+    def crash(self) -> None:
+        """Fault injection: ``pg_ctl stop -m immediate``, a crash as far as clients
+        and the data directory know (no checkpoint; recovery replays the WAL)."""
+        data = os.path.join(self.root_dir, "data")
+        subprocess.run(
+            [os.path.join(self.bindir, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"],
+            check=True,
+            capture_output=True,
+            user=self.run_as,
+        )
+
+    def start_again(self) -> None:
+        """Start the stopped (or crashed) cluster on its port and data directory,
+        with the options it last ran with (PostgreSQL keeps them in postmaster.opts),
+        and wait until it accepts connections."""
+        data = os.path.join(self.root_dir, "data")
+        with open(os.path.join(data, "postmaster.opts")) as handle:
+            # `/path/postgres "-D" "/data" "-p" "5432" ...`: the options after the binary.
+            options = handle.read().strip().split(" ", 1)[1]
+        subprocess.run(
+            [
+                os.path.join(self.bindir, "pg_ctl"),
+                "-D",
+                data,
+                "-o",
+                options.replace(f'"-D" "{data}"', "").strip(),
+                "-l",
+                os.path.join(self.root_dir, "postgres.log"),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+            user=self.run_as,
+        )
+        _wait_ready(self)
+
     def stop(self) -> None:
         data = os.path.join(self.root_dir, "data")
         if os.path.exists(os.path.join(data, "postmaster.pid")):
