@@ -998,6 +998,10 @@ async def _read_term(y: Year, term: str) -> None:
             }
             == {line.line_id: line.money.committed_pence for line in budget_a.lines}
             and sum(r.figures.invoiced_pence for r in led.lines) == invoiced_so_far(y)
+            # Deliveries too: the ledger's consumer goes at its own pace, and a
+            # ledger read before the last delivery would make the board's spend,
+            # read later, look wrong.
+            and sum(r.figures.delivered_pence for r in led.lines) == delivered_so_far(y)
         ),
     )
     held = {key: sum(bool(m.held_on) for m in y.diaries[(term, key)]) for key in ACADEMIES}
@@ -1020,6 +1024,18 @@ async def _read_term(y: Year, term: str) -> None:
         return caught_up(report) and (ready is None or ready(y, term, report))
 
     y.reports[term] = await settle(lambda: y.report(term), shows_it_all)
+
+
+def delivered_so_far(y: Year) -> int:
+    """What support says has been delivered, by the latest word on each commission
+    (delivered value only grows)."""
+    latest: dict[str, int] = {}
+    for made in y.made.values():
+        if isinstance(made, spb.Commission):
+            latest[made.commission_id] = max(
+                latest.get(made.commission_id, 0), made.delivered_pence
+            )
+    return sum(latest.values())
 
 
 def invoiced_so_far(y: Year) -> int:

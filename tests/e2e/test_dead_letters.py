@@ -19,12 +19,13 @@ import pathlib
 import re
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
 import asyncpg
+import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from chassis.auth import Role
 from chassis.correlation import CORRELATION_HEADER
@@ -33,9 +34,19 @@ from trust.evaluations.v1 import evaluations_pb2 as epb
 from trust.meetings.v1 import meetings_pb2 as mpb
 from trust.support.v1 import support_pb2 as spb
 from trust_local.clients import eventually
-from trust_local.launcher import PARTITIONS, SERVICES
+from trust_local.launcher import PARTITIONS, SERVICES, Platform, start_platform
 
 from .conftest import TrustFixture, submit_request
+
+
+@pytest.fixture(scope="module")
+def platform() -> Iterator[Platform]:
+    """A platform of this module's own (it overrides the session's): the poison stays
+    on these topics, away from tests that read the session's topics from the start."""
+    running = start_platform(fsync=False)
+    yield running
+    running.stop()
+
 
 EXAMPLES = pathlib.Path(__file__).parents[2] / "libs" / "contracts" / "schemas" / "examples"
 LIMIT = 1_000_000  # TRUST_MAX_MESSAGE_BYTES as the launcher leaves it (the default)
