@@ -595,6 +595,9 @@ async def _says_no_access_plainly(web: Browser, world: WebTrust) -> None:
     assert await page.locator("[data-testid=academy-rag][data-colour=denied]").count() == 0
     await web.shot("04-academies-finance")
     await page.click(f"[data-academy-id='{world.alder}'] [data-testid=academy-link]")
+    # The academy's page first, then its sections done: settled() alone could pass on
+    # the list's sections, all ready, before the new page has rendered any.
+    await page.wait_for_selector("[data-testid=section-judgements]")
     await web.settled()
     assert await page.get_attribute("[data-testid=section-judgements]", "data-state") == "denied"
     detail = await web.text("[data-testid=section-judgements] [data-testid=problem] q")
