@@ -113,12 +113,6 @@ class PostgresEventStore:
         self.max_message_bytes = max_message_bytes
         self.appended = asyncio.Event()
 
-    async def stream_version(self, conn: asyncpg.Connection, stream: str) -> int:
-        version = await conn.fetchval(
-            "SELECT max(stream_position) FROM events WHERE stream = $1", stream
-        )
-        return int(version or 0)
-
     async def append(
         self,
         conn: asyncpg.Connection,
